@@ -1,0 +1,99 @@
+import { POW10, Scale } from './decimal.ts';
+
+/**
+ * What lobkit knows about one instrument: its scales (growing as values arrive, or preset from the
+ * venue's instrument metadata) and, where known, the venue's precision for checksums.
+ */
+export class Instrument {
+  readonly price: Scale;
+  readonly size: Scale;
+
+  constructor(
+    readonly venue: string,
+    readonly symbol: string,
+    priceDecimals = 0,
+    sizeDecimals = 0,
+  ) {
+    this.price = new Scale(priceDecimals);
+    this.size = new Scale(sizeDecimals);
+  }
+}
+
+/** Per-source table of instruments, created on first sight. */
+export class InstrumentTable {
+  private readonly map = new Map<string, Instrument>();
+
+  get(venue: string, symbol: string): Instrument {
+    const key = venue + ':' + symbol;
+    let inst = this.map.get(key);
+    if (inst === undefined) {
+      inst = new Instrument(venue, symbol);
+      this.map.set(key, inst);
+    }
+    return inst;
+  }
+
+  all(): Instrument[] {
+    return [...this.map.values()];
+  }
+}
+
+/**
+ * Collects one message's level changes into the flat layout of `BookChange.levels`, parsing each
+ * price and size exactly. If a value grows the instrument's scale mid-message, the rows already
+ * collected are rescaled, so every row of one event shares the event's decimals.
+ */
+export class LevelBuilder {
+  private buf = new Float64Array(256);
+  private n = 0;
+  nBids = 0;
+  private inst!: Instrument;
+  private pd = 0;
+  private sd = 0;
+
+  begin(inst: Instrument): void {
+    this.inst = inst;
+    this.n = 0;
+    this.nBids = 0;
+    this.pd = inst.price.decimals;
+    this.sd = inst.size.decimals;
+  }
+
+  /** Adds one row. Bids must all be added before any ask. */
+  add(isBid: boolean, price: string | number, size: string | number): void {
+    const p = this.inst.price.toInt(price);
+    if (this.inst.price.grew) this.regrow(0, this.inst.price.decimals - this.pd), (this.pd = this.inst.price.decimals);
+    const s = this.inst.size.toInt(size);
+    if (this.inst.size.grew) this.regrow(1, this.inst.size.decimals - this.sd), (this.sd = this.inst.size.decimals);
+    if (this.n + 2 > this.buf.length) {
+      const next = new Float64Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.n++] = p;
+    this.buf[this.n++] = s;
+    if (isBid) this.nBids++;
+  }
+
+  private regrow(offset: number, by: number): void {
+    const m = POW10[by];
+    for (let i = offset; i < this.n; i += 2) this.buf[i] *= m;
+  }
+
+  get count(): number {
+    return this.n >> 1;
+  }
+
+  /** Exactly sized copy of the collected rows. */
+  take(): Float64Array {
+    return this.buf.slice(0, this.n);
+  }
+
+  get priceDecimals(): number {
+    return this.pd;
+  }
+
+  get sizeDecimals(): number {
+    return this.sd;
+  }
+}

@@ -1,0 +1,46 @@
+import type { MarketEvent } from '../core/events.ts';
+import type { FrameMeta, FrameParser } from '../venues/venue.ts';
+import { readLines } from './lines.ts';
+import { badLine, type FileReport } from './report.ts';
+
+/** Epoch timestamps below this are microseconds (16 digits: older recorder versions), above are ns. */
+const US_LIMIT = 1e17;
+
+/**
+ * Reads lobkit's raw capture format: one frame per line, `<localTs> <raw frame exactly as
+ * received>`; gzip or plain. The timestamp is ns (19 digits) or, in older files, µs (16 digits,
+ * detected per line and scaled). Bad lines are counted with their line number; reading goes on.
+ */
+export async function* readRaw(path: string, parser: FrameParser, report: FileReport, meta: FrameMeta, onBytes?: (n: number) => void): AsyncGenerator<MarketEvent[]> {
+  for await (const batch of readLines(path, onBytes)) {
+    const out: MarketEvent[] = [];
+    const lines = batch.lines;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      report.lines++;
+      if (line.length === 0) continue;
+      const sp = line.indexOf(' ');
+      const lineNo = batch.firstLine + i;
+      let ts = sp > 0 ? Number(line.slice(0, sp)) : NaN;
+      if (!(ts > 0) || !Number.isInteger(ts)) {
+        badLine(report, lineNo, `expected "<timestamp> <frame>", got ${JSON.stringify(line.slice(0, 40))}`, 'timestamp');
+        continue;
+      }
+      if (ts < US_LIMIT) ts *= 1000;
+      report.frames++;
+      const before = out.length;
+      try {
+        parser.parse(line.slice(sp + 1), ts, out, meta);
+      } catch (e) {
+        out.length = before;
+        badLine(report, lineNo, (e as Error).message);
+        continue;
+      }
+      for (let k = before; k < out.length; k++) {
+        const ev = out[k];
+        if (ev.type === 'book_change') ev.where = { file: path, line: lineNo };
+      }
+    }
+    if (out.length > 0) yield out;
+  }
+}

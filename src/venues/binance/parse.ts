@@ -1,0 +1,172 @@
+import { BID, ASK, type BookChange, type MarketEvent } from '../../core/events.ts';
+import { LevelBuilder, type Instrument, type InstrumentTable } from '../../core/instrument.ts';
+import type { FrameMeta, FrameParser } from '../venue.ts';
+import type { AggTradeMsg, BookTicker, DepthSnapshot, DepthUpdate, Envelope, Level, MarkPriceUpdate, StreamData, TradeMsg } from './messages.ts';
+
+const MS = 1e6;
+/** Streams that are Binance traffic lobkit does not normalize (klines, tickers): recognized, skipped. */
+const IGNORED = new Set(['kline', '24hrTicker', '24hrMiniTicker', 'continuous_kline', 'indexPriceKline', 'markPriceKline', 'forceOrder', 'compositeIndex', 'contractInfo', 'assetIndexUpdate']);
+
+/**
+ * Parser for one Binance connection or capture file. Stateful only in remembering the symbol a
+ * REST snapshot belongs to when the response does not name it (spot and USD-M responses don't).
+ */
+export class BinanceParser implements FrameParser {
+  private readonly levels = new LevelBuilder();
+  private lastSymbol = '';
+
+  constructor(
+    private readonly venue: string,
+    private readonly instruments: InstrumentTable,
+  ) {}
+
+  parse(frame: string, localTs: number, out: MarketEvent[], meta?: FrameMeta): void {
+    const msg = JSON.parse(frame) as Envelope | StreamData | DepthSnapshot | { result: unknown; id: number };
+    if ('stream' in msg && 'data' in msg) {
+      this.data(msg.data, localTs, out);
+    } else if ('lastUpdateId' in msg) {
+      this.snapshot(msg, localTs, out, meta);
+    } else if ('e' in msg) {
+      this.data(msg as StreamData, localTs, out);
+    } else if ('u' in msg && 'b' in msg && 'A' in msg) {
+      this.bookTicker(msg as BookTicker, localTs, out);
+    } else if ('result' in msg && 'id' in msg) {
+      // subscription acknowledgement
+    } else if ('symbols' in msg && 'serverTime' in msg) {
+      // exchangeInfo REST response
+    } else {
+      throw new Error(`unknown Binance message: ${frame.slice(0, 80)}`);
+    }
+  }
+
+  private data(d: StreamData, localTs: number, out: MarketEvent[]): void {
+    switch (d.e) {
+      case 'depthUpdate':
+        return this.depth(d as DepthUpdate, localTs, out);
+      case 'trade':
+      case 'aggTrade':
+        return this.trade(d as TradeMsg | AggTradeMsg, localTs, out);
+      case 'bookTicker':
+        return this.bookTicker(d as BookTicker, localTs, out);
+      case 'markPriceUpdate':
+        return this.mark(d as MarkPriceUpdate, localTs, out);
+      case undefined:
+        if ('u' in d && 'A' in d) return this.bookTicker(d as BookTicker, localTs, out);
+        break;
+      default:
+        if (IGNORED.has(d.e)) return;
+    }
+    throw new Error(`unknown Binance stream event ${JSON.stringify(d.e)}`);
+  }
+
+  private book(inst: Instrument, bids: Level[], asks: Level[]): void {
+    const lb = this.levels;
+    lb.begin(inst);
+    for (let i = 0; i < bids.length; i++) lb.add(true, bids[i][0], bids[i][1]);
+    for (let i = 0; i < asks.length; i++) lb.add(false, asks[i][0], asks[i][1]);
+  }
+
+  private depth(d: DepthUpdate, localTs: number, out: MarketEvent[]): void {
+    if (typeof d.s !== 'string' || typeof d.u !== 'number' || typeof d.U !== 'number' || !Array.isArray(d.b) || !Array.isArray(d.a)) {
+      throw new Error('depthUpdate missing s/U/u/b/a');
+    }
+    this.lastSymbol = d.s;
+    const inst = this.instruments.get(this.venue, d.s);
+    this.book(inst, d.b, d.a);
+    out.push(this.change(inst, false, (d.T ?? d.E) * MS, localTs, d.u, d.U, d.pu ?? NaN));
+  }
+
+  private snapshot(s: DepthSnapshot, localTs: number, out: MarketEvent[], meta?: FrameMeta): void {
+    const symbol = s.symbol ?? symbolFromUrl(meta?.url) ?? meta?.symbolHint ?? this.lastSymbol;
+    if (!symbol) throw new Error('REST depth snapshot without a symbol (no symbol field, URL, file name or earlier diff)');
+    if (!Array.isArray(s.bids) || !Array.isArray(s.asks)) throw new Error('REST depth snapshot without bids/asks');
+    const inst = this.instruments.get(this.venue, symbol);
+    this.book(inst, s.bids, s.asks);
+    const ts = s.T ?? s.E;
+    out.push(this.change(inst, true, ts !== undefined ? ts * MS : NaN, localTs, s.lastUpdateId, NaN, NaN));
+  }
+
+  private change(inst: Instrument, isSnapshot: boolean, exchTs: number, localTs: number, seq: number, firstSeq: number, prevSeq: number): BookChange {
+    const lb = this.levels;
+    const nBids = lb.nBids;
+    return {
+      type: 'book_change',
+      venue: this.venue,
+      symbol: inst.symbol,
+      exchTs,
+      localTs,
+      isSnapshot,
+      nBids,
+      nAsks: lb.count - nBids,
+      levels: lb.take(),
+      priceDecimals: lb.priceDecimals,
+      sizeDecimals: lb.sizeDecimals,
+      seq,
+      firstSeq,
+      prevSeq,
+      checksum: NaN,
+      depth: 0,
+    };
+  }
+
+  private bookTicker(d: BookTicker, localTs: number, out: MarketEvent[]): void {
+    const inst = this.instruments.get(this.venue, d.s);
+    const px = inst.price;
+    const sz = inst.size;
+    // Parse all four first: a scale may grow on any of them, and all must share the final scale.
+    px.toInt(d.b), px.toInt(d.a), sz.toInt(d.B), sz.toInt(d.A);
+    out.push({
+      type: 'bbo',
+      venue: this.venue,
+      symbol: d.s,
+      exchTs: (d.T ?? d.E ?? NaN) * MS,
+      localTs,
+      bidPrice: px.toInt(d.b),
+      bidSize: sz.toInt(d.B),
+      askPrice: px.toInt(d.a),
+      askSize: sz.toInt(d.A),
+      priceDecimals: px.decimals,
+      sizeDecimals: sz.decimals,
+      seq: d.u,
+    });
+  }
+
+  private trade(d: TradeMsg | AggTradeMsg, localTs: number, out: MarketEvent[]): void {
+    const inst = this.instruments.get(this.venue, d.s);
+    const price = inst.price.toInt(d.p);
+    const size = inst.size.toInt(d.q);
+    out.push({
+      type: 'trade',
+      venue: this.venue,
+      symbol: d.s,
+      exchTs: d.T * MS,
+      localTs,
+      price,
+      size,
+      priceDecimals: inst.price.decimals,
+      sizeDecimals: inst.size.decimals,
+      aggressor: d.m ? ASK : BID,
+      id: String(d.e === 'trade' ? (d as TradeMsg).t : (d as AggTradeMsg).a),
+    });
+  }
+
+  private mark(d: MarkPriceUpdate, localTs: number, out: MarketEvent[]): void {
+    out.push({
+      type: 'funding',
+      venue: this.venue,
+      symbol: d.s,
+      exchTs: d.E * MS,
+      localTs,
+      markPrice: Number(d.p),
+      indexPrice: Number(d.i),
+      fundingRate: Number(d.r),
+      nextFundingTs: d.T * MS,
+    });
+  }
+}
+
+function symbolFromUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const m = /[?&]symbol=([A-Za-z0-9_]+)/.exec(url);
+  return m ? m[1].toUpperCase() : undefined;
+}
