@@ -58,15 +58,28 @@ export function newCounts(): IntegrityCounts {
   };
 }
 
+/**
+ * Spread sanity: single spikes happen in real markets (a 1-tick spread briefly 100x wider in a fast
+ * move), so one outlier is a warning. A book whose spread is an outlier on more than this share of
+ * its updates is not a market, it is a reconstruction bug (deltas applied as snapshots, a wrong
+ * depth index): that is a failure.
+ */
+export const SPREAD_OUTLIER_RATE = 0.02;
+export const SPREAD_OUTLIER_MIN = 10;
+
+export function spreadSanityFailed(c: IntegrityCounts, bookUpdates: number): boolean {
+  return c.spreadOutliers >= SPREAD_OUTLIER_MIN && c.spreadOutliers > SPREAD_OUTLIER_RATE * bookUpdates;
+}
+
 /** Failures that invalidate data. Gaps count unless the caller allows them (they are recoverable). */
-export function failureCount(c: IntegrityCounts, allowGaps: boolean): number {
+export function failureCount(c: IntegrityCounts, bookUpdates: number, allowGaps: boolean): number {
   return (
     (allowGaps ? 0 : c.gaps + c.disconnects) +
     c.crossed +
     c.locked +
     c.checksum.failed +
     c.bbo.mismatched +
-    c.spreadOutliers +
+    (spreadSanityFailed(c, bookUpdates) ? 1 : 0) +
     c.unorderedSnapshots +
     c.bufferOverflow
   );

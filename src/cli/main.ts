@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { InputError, UsageError } from '../core/errors.ts';
+import { registerBook } from './commands/book.ts';
+import { registerReplay } from './commands/replay.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('lobkit')
+    .description('Limit-order-book toolkit: exact L2 reconstruction from real venue traffic, with integrity checks')
+    .version(pkg.version)
+    .showHelpAfterError()
+    .exitOverride();
+  registerReplay(program);
+  registerBook(program);
+  return program;
+}
+
+/** Prints what went wrong in one line (file:line: reason), never a bare stack; exit 2 for usage, 1 for bad data. */
+export function reportError(e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+  if (e instanceof UsageError) {
+    process.stderr.write(`lobkit: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof InputError) {
+    process.stderr.write(`lobkit: ${e.message}\n`);
+    return 1;
+  }
+  const err = e as Error;
+  process.stderr.write(`lobkit: internal error: ${err?.message ?? String(e)}\n`);
+  if (process.env.LOBKIT_DEBUG) process.stderr.write(`${err?.stack}\n`);
+  else process.stderr.write('(set LOBKIT_DEBUG=1 for the stack trace)\n');
+  return 70;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    process.exitCode = reportError(e);
+  });
