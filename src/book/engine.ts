@@ -1,7 +1,7 @@
 import { POW10 } from '../core/decimal.ts';
 import type { Bbo, BookChange, MarketEvent } from '../core/events.ts';
 import { APPLY, GAP, STALE, applyAll, type SyncRules } from '../venues/venue.ts';
-import { MAX_EXAMPLES, newCounts, type IntegrityCounts, type Issue, type IssueKind } from './integrity.ts';
+import { MAX_EXAMPLES, auditBook, newCounts, type IntegrityCounts, type Issue, type IssueKind } from './integrity.ts';
 import { L2Book } from './l2book.ts';
 import { LogHistogram, RollingMedian } from './stats.ts';
 
@@ -20,6 +20,8 @@ export interface EngineOptions {
 }
 
 const HISTORY = 256;
+/** Levels per side re-verified after every update (cheap defence in depth for the book structure). */
+const AUDIT_DEPTH = 10;
 
 /** Everything the engine tracks for one instrument. */
 export class InstrumentState {
@@ -58,8 +60,9 @@ export class InstrumentState {
     readonly rules: SyncRules,
   ) {}
 
-  issue(kind: IssueKind, ts: number, detail: string, ev?: { where?: { file: string; line: number } }): void {
+  issue(kind: IssueKind, ts: number, detail: string, ev?: { where?: { file: string; line: number }; localTs: number }): void {
     if (this.examples.length < MAX_EXAMPLES) {
+      if (ts !== ts && ev !== undefined) ts = ev.localTs;
       this.examples.push({ kind, ts, detail, file: ev?.where?.file, line: ev?.where?.line });
     }
   }
@@ -166,7 +169,13 @@ export class BookEngine {
     }
     const verdict = st.afterSnapshot ? st.rules.first(st.snapSeq, ev) : st.rules.next(st.lastSeq, ev);
     if (verdict === STALE) {
-      st.counts.stale++;
+      if (st.afterSnapshot) {
+        // Diffs the snapshot already covers: dropping them is the documented procedure.
+        st.counts.stale++;
+      } else {
+        st.counts.outOfOrder++;
+        st.issue('out_of_order', ev.exchTs, `sequence went back: seq ${ev.seq} after ${st.lastSeq} (duplicate or reordered message, dropped)`, ev);
+      }
       return;
     }
     if (verdict === GAP) {
@@ -201,6 +210,11 @@ export class BookEngine {
         st.counts.gaps--; // a checksum failure is counted as such, not also as a gap
         return;
       }
+    }
+    const bad = auditBook(book, AUDIT_DEPTH);
+    if (bad !== null) {
+      st.counts.disordered++;
+      st.issue('disordered', ev.exchTs, bad, ev);
     }
     const nb = book.bids.n;
     const na = book.asks.n;
@@ -285,12 +299,13 @@ export class BookEngine {
           sameScaled(st.hTop[4 * i + 3], sd, ev.askSize, ev.sizeDecimals);
         if (!ok) {
           st.counts.bbo.mismatched++;
+          if (st.examples.length >= MAX_EXAMPLES) return;
           const P = POW10[pd];
           const S = POW10[sd];
           st.issue(
             'bbo_mismatch',
             ev.exchTs,
-            `venue BBO at u=${ev.seq}: ${ev.bidSize / POW10[ev.sizeDecimals]}@${ev.bidPrice / POW10[ev.priceDecimals]} / ${ev.askSize / POW10[ev.sizeDecimals]}@${ev.askPrice / POW10[ev.priceDecimals]}; book: ${st.hTop[4 * i + 1] / S}@${st.hTop[4 * i] / P} / ${st.hTop[4 * i + 3] / S}@${st.hTop[4 * i + 2] / P}`,
+            `venue BBO at seq ${ev.seq}: ${ev.bidSize / POW10[ev.sizeDecimals]}@${ev.bidPrice / POW10[ev.priceDecimals]} / ${ev.askSize / POW10[ev.sizeDecimals]}@${ev.askPrice / POW10[ev.priceDecimals]}; book: ${st.hTop[4 * i + 1] / S}@${st.hTop[4 * i] / P} / ${st.hTop[4 * i + 3] / S}@${st.hTop[4 * i + 2] / P}`,
           );
         }
         return;

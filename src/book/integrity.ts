@@ -1,3 +1,5 @@
+import type { BookView } from '../core/book-view.ts';
+
 /**
  * Integrity counters and examples kept per instrument. Every check that can fail is counted here;
  * `failures()` is what makes `lobkit replay` exit non-zero.
@@ -5,6 +7,7 @@
 export type IssueKind =
   | 'gap'
   | 'stale'
+  | 'out_of_order'
   | 'crossed'
   | 'locked'
   | 'checksum'
@@ -12,6 +15,7 @@ export type IssueKind =
   | 'spread_outlier'
   | 'unordered_snapshot'
   | 'empty_side'
+  | 'disordered'
   | 'disconnect'
   | 'buffer_overflow';
 
@@ -27,7 +31,10 @@ export interface Issue {
 export interface IntegrityCounts {
   gaps: number;
   resyncs: number;
+  /** Deltas the snapshot already covered, dropped per the venue's procedure. */
   stale: number;
+  /** Deltas whose sequence went backwards after sync (duplicates, reordering): dropped and flagged. */
+  outOfOrder: number;
   skippedBeforeSnapshot: number;
   crossed: number;
   locked: number;
@@ -35,6 +42,8 @@ export interface IntegrityCounts {
   bbo: { compared: number; mismatched: number; uncomparable: number };
   spreadOutliers: number;
   unorderedSnapshots: number;
+  /** Books whose levels, read through the BookView, are not strictly best-first. */
+  disordered: number;
   emptySide: number;
   disconnects: number;
   bufferOverflow: number;
@@ -45,6 +54,7 @@ export function newCounts(): IntegrityCounts {
     gaps: 0,
     resyncs: 0,
     stale: 0,
+    outOfOrder: 0,
     skippedBeforeSnapshot: 0,
     crossed: 0,
     locked: 0,
@@ -52,6 +62,7 @@ export function newCounts(): IntegrityCounts {
     bbo: { compared: 0, mismatched: 0, uncomparable: 0 },
     spreadOutliers: 0,
     unorderedSnapshots: 0,
+    disordered: 0,
     emptySide: 0,
     disconnects: 0,
     bufferOverflow: 0,
@@ -75,14 +86,35 @@ export function spreadSanityFailed(c: IntegrityCounts, bookUpdates: number): boo
 export function failureCount(c: IntegrityCounts, bookUpdates: number, allowGaps: boolean): number {
   return (
     (allowGaps ? 0 : c.gaps + c.disconnects) +
+    c.outOfOrder +
     c.crossed +
     c.locked +
     c.checksum.failed +
     c.bbo.mismatched +
     (spreadSanityFailed(c, bookUpdates) ? 1 : 0) +
     c.unorderedSnapshots +
+    c.disordered +
     c.bufferOverflow
   );
 }
 
 export const MAX_EXAMPLES = 20;
+
+/**
+ * Audits the first `depth` levels of any BookView: bids strictly decreasing, asks strictly
+ * increasing, sizes positive. Returns a description of the first violation, or null. This is the
+ * check that catches a wrong depth index (level 0 not being the best) in any book or view.
+ */
+export function auditBook(b: BookView, depth: number): string | null {
+  const nb = Math.min(b.bidCount(), depth);
+  const na = Math.min(b.askCount(), depth);
+  for (let i = 0; i < nb; i++) {
+    if (!(b.bidSize(i) > 0)) return `bid level ${i} has size ${b.bidSize(i)}`;
+    if (i > 0 && !(b.bidPrice(i) < b.bidPrice(i - 1))) return `bid level ${i} (${b.bidPrice(i)}) is not below level ${i - 1} (${b.bidPrice(i - 1)})`;
+  }
+  for (let i = 0; i < na; i++) {
+    if (!(b.askSize(i) > 0)) return `ask level ${i} has size ${b.askSize(i)}`;
+    if (i > 0 && !(b.askPrice(i) > b.askPrice(i - 1))) return `ask level ${i} (${b.askPrice(i)}) is not above level ${i - 1} (${b.askPrice(i - 1)})`;
+  }
+  return null;
+}

@@ -18,6 +18,7 @@ interface JsonRecord {
   url?: string;
   data?: unknown;
   exchange?: string;
+  addr?: string;
 }
 
 /** cryptofeed v3 recordings: JSON lines `{"t":"header"|"http"|"connect"|"send"|"recv", ...}`. */
@@ -28,7 +29,9 @@ function decodeJsonl(line: string): Rec {
     if (typeof r.data !== 'string') throw new Error(`"${r.t}" record without a string "data"`);
     return { kind: r.t, ts: Math.round(r.ts * 1e6) * 1e3, data: r.data, meta: r.t === 'http' ? { url: r.url, conn: r.conn } : { conn: r.conn } };
   }
-  if (r.t === 'header' || r.t === 'connect' || r.t === 'send' || r.t === 'disconnect') return { kind: 'control', ts: 0, data: '', meta: {} };
+  // A connect record names the connection's address: later frames of that conn carry it (FrameMeta.addr).
+  if (r.t === 'connect') return { kind: 'control', ts: 0, data: '', meta: { conn: r.conn, addr: r.addr } };
+  if (r.t === 'header' || r.t === 'send' || r.t === 'disconnect') return { kind: 'control', ts: 0, data: '', meta: {} };
   throw new Error(`unknown cryptofeed record type ${JSON.stringify(r.t)}`);
 }
 
@@ -49,6 +52,7 @@ function decodeLegacy(line: string): Rec {
 /** Reads a cryptofeed recording (either format) through a venue parser. */
 export async function* readCryptofeed(path: string, legacy: boolean, parser: FrameParser, report: FileReport, onBytes?: (n: number) => void): AsyncGenerator<MarketEvent[]> {
   const decode = legacy ? decodeLegacy : decodeJsonl;
+  const addrs = new Map<string, string>();
   for await (const batch of readLines(path, onBytes)) {
     const out: MarketEvent[] = [];
     for (let i = 0; i < batch.lines.length; i++) {
@@ -64,9 +68,11 @@ export async function* readCryptofeed(path: string, legacy: boolean, parser: Fra
         continue;
       }
       if (rec.kind === 'control') {
+        if (rec.meta.conn !== undefined && rec.meta.addr !== undefined) addrs.set(rec.meta.conn, rec.meta.addr);
         report.control++;
         continue;
       }
+      if (rec.kind === 'recv' && rec.meta.conn !== undefined) rec.meta.addr = addrs.get(rec.meta.conn);
       report.frames++;
       const before = out.length;
       try {

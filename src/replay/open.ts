@@ -8,10 +8,12 @@ import { readLines } from './lines.ts';
 import { mergeByTime } from './merge.ts';
 import { ReadReport, type FileReport } from './report.ts';
 // format imports
+import { bybitArchiveFormat } from './bybit-archive.ts';
 
 /** Every input format, in sniffing order (most specific first). */
 export const FORMATS: FormatDef[] = [
   // format list
+  bybitArchiveFormat,
   cryptofeedFormat,
   cryptofeedLegacyFormat,
   rawFormat,
@@ -99,6 +101,7 @@ async function* readGroup(files: OpenedFile[], instruments: InstrumentTable, rep
     try {
       fr = report.open(f.path, f.format.id, f.format.venueOf(f.path, f.head, opts) ?? '?');
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       report.open(f.path, f.format.id, '?').error = (e as Error).message;
       continue;
     }

@@ -1,11 +1,19 @@
 import { UsageError } from '../core/errors.ts';
 import type { VenueDef } from './venue.ts';
 // venue imports (one line per venue folder)
+import { coinbaseVenues } from './coinbase/index.ts';
+import { kraken } from './kraken/index.ts';
+import { bybitVenues } from './bybit/index.ts';
+import { okxVenues } from './okx/index.ts';
 import { binanceVenues } from './binance/index.ts';
 
 /** Every venue lobkit speaks. Adding a venue: its folder, plus one line in each list here. */
 export const VENUES: readonly VenueDef[] = [
   // venue list
+  ...coinbaseVenues,
+  kraken,
+  ...bybitVenues,
+  ...okxVenues,
   ...binanceVenues,
 ];
 

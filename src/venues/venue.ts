@@ -14,6 +14,8 @@ export interface FrameMeta {
   url?: string;
   /** Connection id, for venues whose sequence numbers are per connection (Coinbase). */
   conn?: string;
+  /** For WebSocket frames: the address the connection was opened to (cryptofeed `connect` records; Bybit tells spot from linear by it). */
+  addr?: string;
   /** Symbol hint from the file name (raw files hold one instrument each). */
   symbolHint?: string;
 }

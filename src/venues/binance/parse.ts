@@ -13,7 +13,8 @@ const IGNORED = new Set(['kline', '24hrTicker', '24hrMiniTicker', 'continuous_kl
  */
 export class BinanceParser implements FrameParser {
   private readonly levels = new LevelBuilder();
-  private lastSymbol = '';
+  /** Symbols of the depth streams seen on this connection / in this file. */
+  private readonly depthSymbols = new Set<string>();
 
   constructor(
     private readonly venue: string,
@@ -70,20 +71,31 @@ export class BinanceParser implements FrameParser {
     if (typeof d.s !== 'string' || typeof d.u !== 'number' || typeof d.U !== 'number' || !Array.isArray(d.b) || !Array.isArray(d.a)) {
       throw new Error('depthUpdate missing s/U/u/b/a');
     }
-    this.lastSymbol = d.s;
+    if (!this.depthSymbols.has(d.s)) this.depthSymbols.add(d.s);
     const inst = this.instruments.get(this.venue, d.s);
     this.book(inst, d.b, d.a);
     out.push(this.change(inst, false, (d.T ?? d.E) * MS, localTs, d.u, d.U, d.pu ?? NaN));
   }
 
   private snapshot(s: DepthSnapshot, localTs: number, out: MarketEvent[], meta?: FrameMeta): void {
-    const symbol = s.symbol ?? symbolFromUrl(meta?.url) ?? meta?.symbolHint ?? this.lastSymbol;
-    if (!symbol) throw new Error('REST depth snapshot without a symbol (no symbol field, URL, file name or earlier diff)');
+    const symbol = s.symbol ?? symbolFromUrl(meta?.url) ?? this.snapshotSymbol(meta?.symbolHint);
     if (!Array.isArray(s.bids) || !Array.isArray(s.asks)) throw new Error('REST depth snapshot without bids/asks');
     const inst = this.instruments.get(this.venue, symbol);
     this.book(inst, s.bids, s.asks);
     const ts = s.T ?? s.E;
     out.push(this.change(inst, true, ts !== undefined ? ts * MS : NaN, localTs, s.lastUpdateId, NaN, NaN));
+  }
+
+  /**
+   * Spot and USD-M REST responses do not name their symbol. A capture file holds one instrument
+   * (as hftbacktest's collector writes them): the one whose diffs it carries, else the file name's.
+   */
+  private snapshotSymbol(hint: string | undefined): string {
+    const seen = this.depthSymbols;
+    if (seen.size === 1) return seen.values().next().value as string;
+    if (hint !== undefined && (seen.size === 0 || seen.has(hint))) return hint;
+    if (seen.size === 0) throw new Error('REST depth snapshot without a symbol, before any diff, and no symbol in the file name');
+    throw new Error(`REST depth snapshot without a symbol in a file carrying several (${[...seen].join(', ')}): cannot tell which book it resets`);
   }
 
   private change(inst: Instrument, isSnapshot: boolean, exchTs: number, localTs: number, seq: number, firstSeq: number, prevSeq: number): BookChange {
