@@ -84,14 +84,18 @@ export class BookEngine {
     this.maxBuffer = opts.maxBuffer ?? 100_000;
   }
 
+  private last: InstrumentState | undefined;
+
   state(venue: string, symbol: string): InstrumentState {
+    const last = this.last;
+    if (last !== undefined && last.symbol === symbol && last.venue === venue) return last;
     const key = venue + ':' + symbol;
     let st = this.states.get(key);
     if (st === undefined) {
       st = new InstrumentState(venue, symbol, this.opts.rulesFor(venue));
       this.states.set(key, st);
     }
-    return st;
+    return (this.last = st);
   }
 
   onEvent(ev: MarketEvent): void {

@@ -6,6 +6,11 @@
  * rescale what they already hold (a rare event, typically within the first messages).
  */
 
+/** Where the last parse stopped (the closing quote's index for `toIntAt`). */
+export function parseStop(): number {
+  return stop;
+}
+
 /** Largest integer a float64 holds exactly. Scaled values must stay below it. */
 export const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 export const POW10: Float64Array = (() => {
@@ -28,58 +33,69 @@ export class DecimalError extends Error {
 let mant = 0;
 let frac = 0;
 let wire = 0;
+/** Index where the last parse stopped (end of input, or a closing quote). */
+let stop = 0;
+
+function bad(s: string, start: number, end: number, what = 'not a decimal number'): DecimalError {
+  let e = start;
+  while (e < end && s.charCodeAt(e) !== 34) e++;
+  const text = s.slice(start, e);
+  return new DecimalError(`${what}: ${JSON.stringify(text)}`, text);
+}
 
 /**
  * Parses a decimal string into `mant / 10^frac` with trailing fractional zeros dropped, and
  * `wire` = decimals as written (trailing zeros included). Accepts an optional sign, an optional
- * fraction and an optional exponent. Throws DecimalError on anything else or on > 2^53 mantissa.
+ * fraction and an optional exponent. Parsing stops at `end` or at a double quote (so scanners can
+ * parse a JSON string value in place); `stop` is where. Throws DecimalError on anything else or
+ * on a mantissa beyond 2^53.
  */
-function parseDecimal(s: string): void {
-  const len = s.length;
-  let i = 0;
+function parseDecimal(s: string, start = 0, end = s.length): void {
+  const len = end;
+  let i = start;
   let neg = false;
-  let c = len > 0 ? s.charCodeAt(0) : 0;
+  let c = len > start ? s.charCodeAt(start) : 0;
   if (c === 45 /* - */ || c === 43 /* + */) {
     neg = c === 45;
-    i = 1;
+    i = start + 1;
   }
   let n = 0;
   let digits = 0;
   let f = 0; // fractional digits kept in n
   let w = 0; // fractional digits as written
-  let pendingZeros = 0;
-  let inFrac = false;
+  // integer part
   for (; i < len; i++) {
     c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      digits++;
-      const d = c - 48;
-      if (inFrac) {
-        w++;
-        if (d === 0) {
-          pendingZeros++;
-          continue;
-        }
-        if (pendingZeros > 0) {
-          n *= POW10[pendingZeros];
-          f += pendingZeros;
-          pendingZeros = 0;
-        }
-        n = n * 10 + d;
-        f++;
-      } else {
-        n = n * 10 + d;
-      }
-    } else if (c === 46 /* . */ && !inFrac) {
-      inFrac = true;
-    } else if (c === 101 || c === 69 /* e E */) {
-      break;
-    } else {
-      throw new DecimalError(`not a decimal number: ${JSON.stringify(s)}`, s);
-    }
+    const d = c - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+    digits++;
   }
-  if (digits === 0) throw new DecimalError(`not a decimal number: ${JSON.stringify(s)}`, s);
-  if (i < len) {
+  if (i < len && c === 46 /* . */) {
+    i++;
+    let pendingZeros = 0;
+    for (; i < len; i++) {
+      c = s.charCodeAt(i);
+      const d = c - 48;
+      if (d < 0 || d > 9) break;
+      w++;
+      if (d === 0) {
+        pendingZeros++;
+        continue;
+      }
+      if (pendingZeros > 0) {
+        n *= POW10[pendingZeros];
+        f += pendingZeros;
+        pendingZeros = 0;
+      }
+      n = n * 10 + d;
+      f++;
+    }
+    digits += w;
+  }
+  if (digits === 0) throw bad(s, start, end);
+  if (i < len && c !== 34 && c !== 101 && c !== 69) throw bad(s, start, end);
+  if (i < len && c !== 34) {
     // exponent part
     i++;
     let eneg = false;
@@ -92,11 +108,12 @@ function parseDecimal(s: string): void {
     let edigits = 0;
     for (; i < len; i++) {
       c = s.charCodeAt(i);
-      if (c < 48 || c > 57) throw new DecimalError(`not a decimal number: ${JSON.stringify(s)}`, s);
+      if (c === 34) break;
+      if (c < 48 || c > 57) throw bad(s, start, end);
       e = e * 10 + (c - 48);
       edigits++;
     }
-    if (edigits === 0 || e > 30) throw new DecimalError(`bad exponent: ${JSON.stringify(s)}`, s);
+    if (edigits === 0 || e > 30) throw bad(s, start, end, 'bad exponent');
     if (eneg) {
       f += e;
       w += e;
@@ -109,7 +126,8 @@ function parseDecimal(s: string): void {
       }
     }
   }
-  if (n > MAX_EXACT) throw new DecimalError(`too many significant digits to hold exactly: ${JSON.stringify(s)}`, s);
+  if (n > MAX_EXACT) throw bad(s, start, end, 'too many significant digits to hold exactly');
+  stop = i;
   mant = neg ? -n : n;
   frac = f;
   wire = w;
@@ -131,6 +149,22 @@ export class Scale {
   /** Exact scaled integer of a decimal string (or a JSON number) at this scale. */
   toInt(s: string | number): number {
     parseDecimal(typeof s === 'string' ? s : numberToString(s));
+    return this.scaled(s);
+  }
+
+  /** As `toInt`, for the characters [start, end) of `s` (no substring allocated). */
+  toIntRange(s: string, start: number, end: number): number {
+    parseDecimal(s, start, end);
+    return this.scaled(s);
+  }
+
+  /** As `toInt`, for a JSON string value whose first character is at `start`: stops at the closing quote (see `parseStop`). */
+  toIntAt(s: string, start: number): number {
+    parseDecimal(s, start, s.length);
+    return this.scaled(s);
+  }
+
+  private scaled(s: string | number): number {
     if (wire > this.wireDecimals) this.wireDecimals = wire;
     this.grew = 0;
     let d = this.decimals;
@@ -140,7 +174,8 @@ export class Scale {
     }
     const v = frac === d ? mant : mant * POW10[d - frac];
     if (v > MAX_EXACT || v < -MAX_EXACT) {
-      throw new DecimalError(`value ${JSON.stringify(String(s))} exceeds exact range at ${d} decimals`, String(s));
+      const text = typeof s === 'string' && s.length > 40 ? `${mant}e-${frac}` : String(s);
+      throw new DecimalError(`value ${JSON.stringify(text)} exceeds exact range at ${d} decimals`, text);
     }
     return v;
   }

@@ -21,20 +21,23 @@ export class Instrument {
 
 /** Per-source table of instruments, created on first sight. */
 export class InstrumentTable {
-  private readonly map = new Map<string, Instrument>();
+  private readonly byVenue = new Map<string, Map<string, Instrument>>();
 
   get(venue: string, symbol: string): Instrument {
-    const key = venue + ':' + symbol;
-    let inst = this.map.get(key);
+    let m = this.byVenue.get(venue);
+    if (m === undefined) this.byVenue.set(venue, (m = new Map()));
+    let inst = m.get(symbol);
     if (inst === undefined) {
       inst = new Instrument(venue, symbol);
-      this.map.set(key, inst);
+      m.set(symbol, inst);
     }
     return inst;
   }
 
   all(): Instrument[] {
-    return [...this.map.values()];
+    const out: Instrument[] = [];
+    for (const m of this.byVenue.values()) out.push(...m.values());
+    return out;
   }
 }
 
@@ -65,6 +68,33 @@ export class LevelBuilder {
     if (this.inst.price.grew) this.regrow(0, this.inst.price.decimals - this.pd), (this.pd = this.inst.price.decimals);
     const s = this.inst.size.toInt(size);
     if (this.inst.size.grew) this.regrow(1, this.inst.size.decimals - this.sd), (this.sd = this.inst.size.decimals);
+    this.push(isBid, p, s);
+  }
+
+  /** As `add`, reading price and size from character ranges of `src` (scanner fast paths). */
+  addRange(isBid: boolean, src: string, ps: number, pe: number, ss: number, se: number): void {
+    const p = this.inst.price.toIntRange(src, ps, pe);
+    if (this.inst.price.grew) this.regrow(0, this.inst.price.decimals - this.pd), (this.pd = this.inst.price.decimals);
+    const s = this.inst.size.toIntRange(src, ss, se);
+    if (this.inst.size.grew) this.regrow(1, this.inst.size.decimals - this.sd), (this.sd = this.inst.size.decimals);
+    this.push(isBid, p, s);
+  }
+
+  /** Price from a JSON string value starting at `start` (parsing stops at its closing quote: `parseStop()`). */
+  priceAt(src: string, start: number): number {
+    const p = this.inst.price.toIntAt(src, start);
+    if (this.inst.price.grew) this.regrow(0, this.inst.price.decimals - this.pd), (this.pd = this.inst.price.decimals);
+    return p;
+  }
+
+  sizeAt(src: string, start: number): number {
+    const s = this.inst.size.toIntAt(src, start);
+    if (this.inst.size.grew) this.regrow(1, this.inst.size.decimals - this.sd), (this.sd = this.inst.size.decimals);
+    return s;
+  }
+
+  /** Adds a row of already scaled values (from `priceAt` / `sizeAt`, at the current decimals). */
+  push(isBid: boolean, p: number, s: number): void {
     if (this.n + 2 > this.buf.length) {
       const next = new Float64Array(this.buf.length * 2);
       next.set(this.buf);

@@ -8,15 +8,21 @@ import { readLines } from './lines.ts';
 import { mergeByTime } from './merge.ts';
 import { ReadReport, type FileReport } from './report.ts';
 // format imports
+import { tardisFormat } from './tardis.ts';
+import { lobsterFormat } from './lobster.ts';
+import { jsonlFormat } from './jsonl.ts';
 import { bybitArchiveFormat } from './bybit-archive.ts';
 
 /** Every input format, in sniffing order (most specific first). */
 export const FORMATS: FormatDef[] = [
   // format list
   bybitArchiveFormat,
+  tardisFormat,
+  lobsterFormat,
   cryptofeedFormat,
   cryptofeedLegacyFormat,
   rawFormat,
+  jsonlFormat, // last: any file of JSON lines
 ];
 
 export interface ReplayOptions {

@@ -1,6 +1,7 @@
 import { BID, ASK, type BookChange, type MarketEvent } from '../../core/events.ts';
 import { LevelBuilder, type Instrument, type InstrumentTable } from '../../core/instrument.ts';
 import type { FrameMeta, FrameParser } from '../venue.ts';
+import { K_DEPTH, K_TICKER, ScanResult, scanBinance } from './scan.ts';
 import type { AggTradeMsg, BookTicker, DepthSnapshot, DepthUpdate, Envelope, Level, MarkPriceUpdate, StreamData, TradeMsg } from './messages.ts';
 
 const MS = 1e6;
@@ -21,7 +22,22 @@ export class BinanceParser implements FrameParser {
     private readonly instruments: InstrumentTable,
   ) {}
 
+  private readonly scan = new ScanResult();
+  private lastSym = '';
+  private lastInst: Instrument | undefined;
+  private readonly beginLevels = (src: string, s: number, e: number): void => this.levels.begin(this.instAt(src, s, e));
+
+  /** Instrument of the symbol at src[s, e), without allocating when it is the previous frame's. */
+  private instAt(src: string, s: number, e: number): Instrument {
+    const last = this.lastSym;
+    if (this.lastInst !== undefined && e - s === last.length && src.startsWith(last, s)) return this.lastInst;
+    const sym = src.slice(s, e);
+    this.lastSym = sym;
+    return (this.lastInst = this.instruments.get(this.venue, sym));
+  }
+
   parse(frame: string, localTs: number, out: MarketEvent[], meta?: FrameMeta): void {
+    if (scanBinance(frame, this.scan, this.levels, this.beginLevels)) return this.fromScan(frame, localTs, out);
     const msg = JSON.parse(frame) as Envelope | StreamData | DepthSnapshot | { result: unknown; id: number };
     if ('stream' in msg && 'data' in msg) {
       this.data(msg.data, localTs, out);
@@ -38,6 +54,52 @@ export class BinanceParser implements FrameParser {
     } else {
       throw new Error(`unknown Binance message: ${frame.slice(0, 80)}`);
     }
+  }
+
+  /** Events from a successful scan: identical to what the JSON.parse path builds. */
+  private fromScan(f: string, localTs: number, out: MarketEvent[]): void {
+    const r = this.scan;
+    const inst = this.instAt(f, r.symS, r.symE);
+    if (r.kind === K_DEPTH) {
+      if (!this.depthSymbols.has(inst.symbol)) this.depthSymbols.add(inst.symbol);
+      out.push(this.change(inst, false, (r.T === r.T ? r.T : r.E) * MS, localTs, r.u, r.U, r.pu));
+      return;
+    }
+    const px = inst.price;
+    const sz = inst.size;
+    if (r.kind === K_TICKER) {
+      px.toIntRange(f, r.bS, r.bE), px.toIntRange(f, r.aS, r.aE), sz.toIntRange(f, r.BS, r.BE), sz.toIntRange(f, r.AS, r.AE);
+      out.push({
+        type: 'bbo',
+        venue: this.venue,
+        symbol: inst.symbol,
+        exchTs: (r.T === r.T ? r.T : r.E) * MS,
+        localTs,
+        bidPrice: px.toIntRange(f, r.bS, r.bE),
+        bidSize: sz.toIntRange(f, r.BS, r.BE),
+        askPrice: px.toIntRange(f, r.aS, r.aE),
+        askSize: sz.toIntRange(f, r.AS, r.AE),
+        priceDecimals: px.decimals,
+        sizeDecimals: sz.decimals,
+        seq: r.u,
+      });
+      return;
+    }
+    const price = px.toIntRange(f, r.bS, r.bE);
+    const size = sz.toIntRange(f, r.BS, r.BE);
+    out.push({
+      type: 'trade',
+      venue: this.venue,
+      symbol: inst.symbol,
+      exchTs: r.T * MS,
+      localTs,
+      price,
+      size,
+      priceDecimals: px.decimals,
+      sizeDecimals: sz.decimals,
+      aggressor: r.m ? ASK : BID,
+      id: String(r.t),
+    });
   }
 
   private data(d: StreamData, localTs: number, out: MarketEvent[]): void {

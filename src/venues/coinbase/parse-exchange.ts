@@ -101,23 +101,28 @@ export class CoinbaseExchangeParser implements FrameParser {
   /** Ticker → venue BBO. level2 carries no sequence, so it is not matched to a book state (seq NaN). */
   private ticker(t: ExTicker, localTs: number, out: MarketEvent[]): void {
     if (typeof t.product_id !== 'string') throw new Error('Coinbase ticker without product_id');
-    if (!t.best_bid || !t.best_ask) return; // a ticker for an empty book side carries no BBO
+    const bp = t.best_bid;
+    const ap = t.best_ask;
+    if (!bp || !ap) return; // a ticker for an empty book side carries no BBO
+    const bs = t.best_bid_size ?? '';
+    const as = t.best_ask_size ?? '';
+    const hasSizes = bs !== '' && as !== '';
     const inst = this.instruments.get(COINBASE_EXCHANGE, t.product_id);
     const px = inst.price;
     const sz = inst.size;
-    const hasSizes = !!t.best_bid_size && !!t.best_ask_size;
-    px.toInt(t.best_bid), px.toInt(t.best_ask);
-    if (hasSizes) sz.toInt(t.best_bid_size!), sz.toInt(t.best_ask_size!);
+    // Parse all values first: a scale may grow on any of them, and all must share the final scale.
+    px.toInt(bp), px.toInt(ap);
+    if (hasSizes) sz.toInt(bs), sz.toInt(as);
     out.push({
       type: 'bbo',
       venue: COINBASE_EXCHANGE,
       symbol: t.product_id,
       exchTs: t.time ? isoToNs(t.time) : NaN,
       localTs,
-      bidPrice: px.toInt(t.best_bid),
-      bidSize: hasSizes ? sz.toInt(t.best_bid_size!) : NaN,
-      askPrice: px.toInt(t.best_ask),
-      askSize: hasSizes ? sz.toInt(t.best_ask_size!) : NaN,
+      bidPrice: px.toInt(bp),
+      bidSize: hasSizes ? sz.toInt(bs) : NaN,
+      askPrice: px.toInt(ap),
+      askSize: hasSizes ? sz.toInt(as) : NaN,
       priceDecimals: px.decimals,
       sizeDecimals: sz.decimals,
       seq: NaN,
