@@ -85,15 +85,18 @@ export class BookEngine {
   }
 
   private last: InstrumentState | undefined;
+  private readonly byVenue = new Map<string, Map<string, InstrumentState>>();
 
   state(venue: string, symbol: string): InstrumentState {
     const last = this.last;
     if (last !== undefined && last.symbol === symbol && last.venue === venue) return last;
-    const key = venue + ':' + symbol;
-    let st = this.states.get(key);
+    let m = this.byVenue.get(venue);
+    if (m === undefined) this.byVenue.set(venue, (m = new Map()));
+    let st = m.get(symbol);
     if (st === undefined) {
       st = new InstrumentState(venue, symbol, this.opts.rulesFor(venue));
-      this.states.set(key, st);
+      m.set(symbol, st);
+      this.states.set(venue + ':' + symbol, st);
     }
     return (this.last = st);
   }
@@ -167,7 +170,7 @@ export class BookEngine {
         }
         st.buffer.push(ev);
       } else {
-        st.counts.skippedBeforeSnapshot++;
+        st.counts.skippedWhileInvalid++;
       }
       return;
     }

@@ -35,7 +35,8 @@ export interface IntegrityCounts {
   stale: number;
   /** Deltas whose sequence went backwards after sync (duplicates, reordering): dropped and flagged. */
   outOfOrder: number;
-  skippedBeforeSnapshot: number;
+  /** Deltas skipped because the book was not valid (before the first snapshot, after a gap or checksum failure) on venues that do not buffer. */
+  skippedWhileInvalid: number;
   crossed: number;
   locked: number;
   checksum: { checked: number; failed: number };
@@ -55,7 +56,7 @@ export function newCounts(): IntegrityCounts {
     resyncs: 0,
     stale: 0,
     outOfOrder: 0,
-    skippedBeforeSnapshot: 0,
+    skippedWhileInvalid: 0,
     crossed: 0,
     locked: 0,
     checksum: { checked: 0, failed: 0 },

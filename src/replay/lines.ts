@@ -41,9 +41,14 @@ export async function* readLines(path: string, onBytes?: (n: number) => void): A
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let lineNo = 1;
+  let first = true;
   try {
     for await (const chunk of stream) {
-      const text = rest + decoder.write(chunk as Buffer);
+      let text = rest + decoder.write(chunk as Buffer);
+      if (first && text.length > 0) {
+        first = false;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // UTF-8 byte-order mark
+      }
       const lines: string[] = [];
       let start = 0;
       let nl = text.indexOf('\n', start);

@@ -47,6 +47,7 @@ test('local midnight in New York: UTC-4 in summer (EDT), UTC-5 in winter (EST)',
   // 2012-11-02 (Friday before the switch back) is still EDT
   assert.equal(midnightNs('2012-11-02'), Date.UTC(2012, 10, 2, 4) * 1e6);
   assert.equal(midnightNs('2012-11-05'), Date.UTC(2012, 10, 5, 5) * 1e6);
+  assert.throws(() => midnightNs('2012-02-30'), /not a date: 2012-02-30/);
 });
 
 test('seed from row 1 with message 1 undone, deltas with absolute sizes, executions as trades, a level uncovered from below is seeded', async () => {

@@ -63,6 +63,8 @@ function orderbookOf(path: string): string {
 /** Epoch ns of local midnight of `date` (YYYY-MM-DD) in `timeZone`. */
 export function midnightNs(date: string, timeZone = TIME_ZONE): number {
   const [y, mo, d] = date.split('-').map(Number);
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) throw new Error(`not a date: ${date}`);
   const noonUtc = Date.UTC(y, mo - 1, d, 12);
   const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(noonUtc).find((p) => p.type === 'timeZoneName')?.value ?? '';
   const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name);
@@ -247,8 +249,9 @@ class LobsterReader {
     private readonly depth: number,
     private readonly report: FileReport,
   ) {
-    this.bids = new Side(true, depth + 2);
-    this.asks = new Side(false, depth + 2);
+    // room for a full row of seeds on top of a full side before truncation (inconsistent data)
+    this.bids = new Side(true, 2 * depth + 2);
+    this.asks = new Side(false, 2 * depth + 2);
     this.row = new Float64Array(4 * depth);
     this.rowBids = new Float64Array(2 * depth);
     this.rowAsks = new Float64Array(2 * depth);
@@ -266,7 +269,11 @@ class LobsterReader {
     const f = line.split(',');
     const n = 4 * this.depth;
     if (f.length !== n) throw new RowError(`expected ${n} columns, got ${f.length}`, 'columns');
-    for (let i = 0; i < n; i++) this.row[i] = int(f[i], `column ${i + 1}`);
+    for (let i = 0; i < n; i++) {
+      const v = int(f[i], `column ${i + 1}`);
+      if ((i & 1) === 1 && v < 0) throw new RowError(`negative size ${v}`, `column ${i + 1}`);
+      this.row[i] = v;
+    }
     this.nRowAsks = this.cut(0, EMPTY_ASK, this.rowAsks);
     this.nRowBids = this.cut(2, EMPTY_BID, this.rowBids);
   }
@@ -474,7 +481,12 @@ async function* readLobster(path: string, ctx: OpenContext): AsyncGenerator<Mark
   const venue = ctx.venue ?? 'lobster';
   const inst = ctx.instruments.get(venue, name.symbol);
   if (inst.price.decimals < PRICE_DECIMALS) inst.price.decimals = inst.price.wireDecimals = PRICE_DECIMALS;
-  const dayNs = midnightNs(name.date);
+  let dayNs: number;
+  try {
+    dayNs = midnightNs(name.date);
+  } catch (e) {
+    throw new InputError(`bad date in the file name: ${(e as Error).message}`, { file: path });
+  }
   const reader = new LobsterReader(path, obPath, venue, name.symbol, name.levels, report);
   const ob = new Cursor(readLines(obPath));
   let lastTs = NaN;

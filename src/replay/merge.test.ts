@@ -52,7 +52,7 @@ test('empty streams, no streams, and empty batches after the first', async () =>
   assert.deepEqual(r.tags, ['s1.0', 's2.0', 's1.1']);
 });
 
-test('output comes in batches of at most 4096 events', async () => {
+test('interleaved output is cut into batches once 4096 events have collected', async () => {
   const big = Array.from({ length: 5000 }, (_, i) => 2 * i);
   const r = await merged([stream(0, [big]), stream(1, [big.map((x) => x + 1)])]);
   assert.deepEqual(r.batches, [4096, 4096, 1808]);

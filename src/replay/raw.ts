@@ -3,6 +3,20 @@ import type { FrameMeta, FrameParser } from '../venues/venue.ts';
 import { readLines } from './lines.ts';
 import { badLine, type FileReport } from './report.ts';
 
+/** Decimal digits [0, end) as a number (one rounding at most); NaN if any is not a digit. */
+function parseTs(line: string, end: number): number {
+  let hi = 0;
+  let lo = 0;
+  const split = end > 9 ? end - 9 : 0;
+  for (let i = 0; i < end; i++) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    if (i < split) hi = hi * 10 + d;
+    else lo = lo * 10 + d;
+  }
+  return split > 0 ? hi * 1e9 + lo : lo;
+}
+
 /** Epoch timestamps below this are microseconds (16 digits: older recorder versions), above are ns. */
 const US_LIMIT = 1e17;
 
@@ -21,8 +35,8 @@ export async function* readRaw(path: string, parser: FrameParser, report: FileRe
       if (line.length === 0) continue;
       const sp = line.indexOf(' ');
       const lineNo = batch.firstLine + i;
-      let ts = sp > 0 ? Number(line.slice(0, sp)) : NaN;
-      if (!(ts > 0) || !Number.isInteger(ts)) {
+      let ts = sp > 0 ? parseTs(line, sp) : NaN;
+      if (!(ts > 0)) {
         badLine(report, lineNo, `expected "<timestamp> <frame>", got ${JSON.stringify(line.slice(0, 40))}`, 'timestamp');
         continue;
       }

@@ -98,6 +98,18 @@ test('bad rows are counted with file:line and field, and reading goes on', async
   assert.deepEqual(evs.map(flat), [['S', 10, 1, 1, 1, 1, 2, 1]]);
 });
 
+test('empty exchange or symbol (even on the first row) and extra columns are bad lines', async () => {
+  const p = file([L2, 'x,,1,10,true,bid,1,1', ',A,1,10,true,bid,1,1', 'x,A,1,10,true,bid,1,1,9', 'x,A,1,10,true,bid,1,1,9,9', 'x,A,1,10,true,bid,1,1']);
+  const { evs, report } = await read(p);
+  assert.deepEqual(report.files[0].examples, [
+    `${p}:2 field "symbol": empty symbol`,
+    `${p}:3 field "exchange": empty exchange`,
+    `${p}:4: expected 8 columns, got 9`,
+    `${p}:5: expected 8 columns, got more than 9`,
+  ]);
+  assert.deepEqual(evs.map((e) => [e.venue, e.symbol]), [['tardis:x', 'A']]);
+});
+
 test('book_snapshot_N: empty cells are missing levels; half-empty level is a bad line', async () => {
   const H = 'exchange,symbol,timestamp,local_timestamp,asks[0].price,asks[0].amount,bids[0].price,bids[0].amount,asks[1].price,asks[1].amount,bids[1].price,bids[1].amount';
   const p = file([H, 'x,A,1,2,11,1,10,2,12,3,,', 'x,A,3,4,11,1,10,2,12,,9,1']);

@@ -115,9 +115,10 @@ function checkDecimal(s: string, field: string): void {
 /** Per-file reader state shared by the four kinds. */
 class TardisReader {
   private readonly lb = new LevelBuilder();
-  private lastExchange = '';
+  // last exchange/symbol seen, so unchanged cells are compared in place, not copied ('\0': none yet)
+  private lastExchange = '\0';
   private lastVenue = '';
-  private lastSymbol = '';
+  private lastSymbol = '\0';
   readonly cols: string[];
   readonly kind: Kind;
   private readonly iExchange: number;
@@ -137,12 +138,14 @@ class TardisReader {
   private readonly gAsk: string[] = [];
   /** Last is_snapshot flag per symbol: a snapshot starts where it flips to true. */
   private readonly lastFlag = new Map<string, boolean>();
-  // column indexes per kind
+  // column indexes per kind (incremental: is_snapshot, side, price, amount; trades: id, side,
+  // price, amount; quotes: bid_price, bid_amount, ask_price, ask_amount)
   private readonly i1: number;
   private readonly i2: number;
   private readonly i3: number;
   private readonly i4: number;
-  private readonly i5: number;
+  /** book_snapshot_N: N. */
+  private readonly depth: number;
   /** book_snapshot_N: [bidPrice, bidAmount] column pairs, then ask pairs, level 0 first. */
   private readonly bidCols: number[] = [];
   private readonly askCols: number[] = [];
@@ -163,7 +166,7 @@ class TardisReader {
     this.iSymbol = col(c, 'symbol');
     this.iTs = col(c, 'timestamp');
     this.iLocal = col(c, 'local_timestamp');
-    this.i1 = this.i2 = this.i3 = this.i4 = this.i5 = -1;
+    this.i1 = this.i2 = this.i3 = this.i4 = this.depth = -1;
     if (kind === 'incremental_book_L2') {
       this.i1 = col(c, 'is_snapshot');
       this.i2 = col(c, 'side');
@@ -184,13 +187,14 @@ class TardisReader {
         this.bidCols.push(col(c, `bids[${i}].price`), col(c, `bids[${i}].amount`));
         this.askCols.push(col(c, `asks[${i}].price`), col(c, `asks[${i}].amount`));
       }
-      this.i5 = this.bidCols.length >> 1;
+      this.depth = this.bidCols.length >> 1;
     }
   }
 
   private venue(f: CsvRow): string {
     if (this.forcedVenue !== undefined) return this.forcedVenue;
     if (!f.is(this.iExchange, this.lastExchange)) {
+      if (f.len(this.iExchange) === 0) throw new FieldError('empty exchange', 'exchange');
       this.lastExchange = f.get(this.iExchange);
       this.lastVenue = 'tardis:' + this.lastExchange;
     }
@@ -306,7 +310,7 @@ class TardisReader {
     lb.begin(inst);
     this.levels(f, this.bidCols, true);
     this.levels(f, this.askCols, false);
-    out.push(this.change(inst, venue, true, exchTs, localTs, this.i5, lineNo));
+    out.push(this.change(inst, venue, true, exchTs, localTs, this.depth, lineNo));
   }
 
   private levels(f: CsvRow, cols: number[], isBid: boolean): void {
@@ -410,7 +414,7 @@ async function* readTardis(path: string, ctx: OpenContext): AsyncGenerator<Marke
       if (line.length === 0) continue;
       const k = row!.set(line);
       if (k !== ncols) {
-        badLine(report, lineNo, `expected ${ncols} columns, got ${k > ncols ? 'more' : k}`);
+        badLine(report, lineNo, `expected ${ncols} columns, got ${k > ncols + 1 ? `more than ${ncols + 1}` : k}`);
         continue;
       }
       report.frames++;

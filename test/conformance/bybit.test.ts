@@ -107,7 +107,7 @@ test('cryptofeed BYBIT: linear and spot kept apart, snapshot first per topic, u 
     assert.deepEqual([o.snapshots, o.deltas, o.breaks], [1, book - 1, 0], `${key}: oracle sees u contiguous`);
     const c = st.counts;
     assert.deepEqual(
-      [c.gaps, c.stale, c.outOfOrder, c.skippedBeforeSnapshot, c.crossed, c.locked, c.unorderedSnapshots, c.disordered, c.emptySide],
+      [c.gaps, c.stale, c.outOfOrder, c.skippedWhileInvalid, c.crossed, c.locked, c.unorderedSnapshots, c.disordered, c.emptySide],
       [0, 0, 0, 0, 0, 0, 0, 0, 0],
       `${key}: ${JSON.stringify(st.examples)}`,
     );
@@ -140,7 +140,7 @@ test('Bybit archive ob500: 1 snapshot + 49 deltas, u contiguous, never crossed, 
   const st = r.get('XRPUSDT', 'bybit-linear');
   assert.deepEqual([st.snapshots, st.bookUpdates, st.messages], [1, 50, 50]);
   const c = st.counts;
-  assert.deepEqual([c.gaps, c.stale, c.outOfOrder, c.skippedBeforeSnapshot, c.crossed, c.locked, c.unorderedSnapshots, c.disordered], [0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual([c.gaps, c.stale, c.outOfOrder, c.skippedWhileInvalid, c.crossed, c.locked, c.unorderedSnapshots, c.disordered], [0, 0, 0, 0, 0, 0, 0, 0]);
   assert.equal(st.valid, true);
   assert.equal(st.lastSeq, 20254918);
   // Local time is the message's ts (no receive time in history files); exchange time is cts.

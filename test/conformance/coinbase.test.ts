@@ -23,7 +23,7 @@ test('Coinbase Advanced Trade (COINBASE.jsonl.gz): sequence_num contiguous, snap
     const st = r.get(symbol, 'coinbase');
     assert.equal(st.counts.gaps, 0, symbol);
     assert.equal(st.snapshots, 1, symbol);
-    assert.equal(st.counts.skippedBeforeSnapshot, 0, `${symbol}: snapshot first`);
+    assert.equal(st.counts.skippedWhileInvalid, 0, `${symbol}: snapshot first`);
     assert.equal(st.bookUpdates, updates, symbol);
     assert.equal(st.counts.crossed + st.counts.locked, 0, `${symbol}: ${JSON.stringify(st.examples)}`);
     assert.equal(st.counts.unorderedSnapshots + st.counts.disordered, 0, symbol);
@@ -67,7 +67,7 @@ test('Coinbase Advanced Trade: dropping one frame from the capture is detected a
     const st = engine.state('coinbase', symbol);
     assert.equal(st.counts.gaps, 1, symbol);
     assert.equal(st.valid, false, `${symbol} stays invalid: no new snapshot follows`);
-    assert.ok(st.counts.skippedBeforeSnapshot > 100, symbol);
+    assert.ok(st.counts.skippedWhileInvalid > 100, symbol);
   }
 });
 
@@ -84,7 +84,7 @@ test('Coinbase Exchange legacy level2 (COINBASE.ws.28.0.gz): 10 products, 10 sna
   for (const st of states) {
     assert.equal(st.venue, 'coinbase-exchange');
     assert.equal(st.snapshots, 1, st.symbol);
-    assert.equal(st.counts.skippedBeforeSnapshot, 0, st.symbol);
+    assert.equal(st.counts.skippedWhileInvalid, 0, st.symbol);
     assert.equal(st.counts.crossed + st.counts.locked, 0, `${st.symbol}: ${JSON.stringify(st.examples)}`);
     assert.equal(st.counts.gaps + st.counts.unorderedSnapshots + st.counts.disordered, 0, st.symbol);
     snapshots += st.snapshots;

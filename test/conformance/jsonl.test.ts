@@ -33,7 +33,7 @@ test('JSON frames: Binance spot REST snapshot + 18 diffs merge snapshot first an
   const r = await replayFiles(paths);
   const st = r.get('BTCUSDT', 'binance-spot');
   // 9 diffs end at or before lastUpdateId 96935779456 (stale); the 10th (U=...457) straddles it; 8 more follow contiguously
-  assert.deepEqual([st.snapshots, st.bookUpdates, st.counts.stale, st.counts.gaps, st.counts.skippedBeforeSnapshot], [1, 10, 9, 0, 0]);
+  assert.deepEqual([st.snapshots, st.bookUpdates, st.counts.stale, st.counts.gaps, st.counts.skippedWhileInvalid], [1, 10, 9, 0, 0]);
   assert.deepEqual([st.counts.crossed, st.counts.locked, st.counts.unorderedSnapshots], [0, 0, 0]);
   assert.equal(st.lastSeq, 96935779609);
   // final book computed independently (Python, exact decimals): 59 bids, 52 asks

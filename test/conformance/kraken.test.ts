@@ -50,7 +50,7 @@ function assertClean(st: InstrumentState): void {
   assert.equal(c.locked, 0, where);
   assert.equal(c.unorderedSnapshots, 0, where); // snapshots are best-first on both sides
   assert.equal(c.disordered, 0, where);
-  assert.equal(c.skippedBeforeSnapshot, 0, where);
+  assert.equal(c.skippedWhileInvalid, 0, where);
   assert.equal(st.snapshots, 1, where);
   assert.equal(st.valid, true, where);
 }
@@ -100,7 +100,7 @@ test('a one-lot change planted in a real snapshot fails the next checksum and in
   const xmr = states.find((s) => s.symbol === 'XMR/USD')!;
   assert.deepEqual(xmr.counts.checksum, { checked: 1, failed: 1 });
   assert.equal(xmr.valid, false);
-  assert.equal(xmr.counts.skippedBeforeSnapshot, 845);
+  assert.equal(xmr.counts.skippedWhileInvalid, 845);
   assert.equal(xmr.examples[0].kind, 'checksum');
   for (const st of states) if (st !== xmr) assertClean(st);
 });
@@ -176,6 +176,6 @@ test('Kraken WS v2: a qty changed by one unit in the real snapshot fails its che
   for (const ev of events) engine.onEvent(ev);
   const st = engine.state('kraken', 'BTC/USD');
   assert.deepEqual(st.counts.checksum, { checked: 1, failed: 1 });
-  assert.equal(st.counts.skippedBeforeSnapshot, 10);
+  assert.equal(st.counts.skippedWhileInvalid, 10);
   assert.equal(st.valid, false);
 });

@@ -26,7 +26,7 @@ for (const rel of ['cryptofeed/OKX.jsonl.gz', 'cryptofeed-legacy/OKX.ws.1.0.gz']
       assert.deepEqual(st.counts.checksum, { checked: checksums, failed: 0 }, `${symbol}: ${JSON.stringify(st.examples)}`);
       assert.equal(st.counts.gaps, 0, symbol);
       assert.equal(st.counts.crossed + st.counts.locked, 0, symbol);
-      assert.equal(st.counts.stale + st.counts.outOfOrder + st.counts.skippedBeforeSnapshot, 0, symbol);
+      assert.equal(st.counts.stale + st.counts.outOfOrder + st.counts.skippedWhileInvalid, 0, symbol);
       assert.equal(st.counts.unorderedSnapshots + st.counts.disordered, 0, symbol);
       assert.equal(st.trades, trades, symbol);
       assert.equal(st.bbos, bbos, symbol);
@@ -49,7 +49,7 @@ test('OKX: one lot planted on the best bid of the snapshot is caught by its chec
   const st = r.get('BTC-USDT', 'okx');
   assert.equal(st.counts.checksum.failed, 1);
   assert.equal(st.counts.checksum.checked, 1); // nothing is applied (or checked) until a new snapshot
-  assert.equal(st.counts.skippedBeforeSnapshot, 97);
+  assert.equal(st.counts.skippedWhileInvalid, 97);
   assert.equal(st.valid, false);
   assert.deepEqual(r.get('UNI-USD-SWAP', 'okx').counts.checksum, { checked: 93, failed: 0 });
 });

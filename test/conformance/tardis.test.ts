@@ -5,6 +5,7 @@ import { syncRulesFor } from '../../src/book/rules.ts';
 import type { Bbo, BookChange, MarketEvent, Trade } from '../../src/core/events.ts';
 import { identify, openReplay } from '../../src/replay/open.ts';
 import { ReadReport } from '../../src/replay/report.ts';
+import { getVenue } from '../../src/venues/registry.ts';
 import { dataPath } from '../helpers/data.ts';
 import { replayFiles } from '../helpers/replay.ts';
 
@@ -50,6 +51,7 @@ test('tardis book_snapshot_5 through the engine: generic sync rules, book = last
   const st = r.get('BTCUSDT', 'tardis:binance-futures');
   assert.equal(st.rules, GENERIC_SYNC);
   assert.equal(syncRulesFor('tardis:binance-futures'), GENERIC_SYNC);
+  assert.equal(syncRulesFor('BINANCE'), getVenue('binance-spot').sync); // registry venues (and aliases) keep their rules
   assert.deepEqual([st.snapshots, st.bookUpdates, st.counts.gaps, st.counts.crossed, st.counts.locked], [10, 10, 0, 0, 0]);
   const bk = st.book;
   assert.deepEqual([bk.bidCount(), bk.askCount()], [5, 5]);

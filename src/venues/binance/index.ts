@@ -2,7 +2,9 @@ import type { VenueDef } from '../venue.ts';
 import { BinanceParser } from './parse.ts';
 import { futuresSync, spotSync } from './sync.ts';
 
-const isBinance = (f: string) => f.startsWith('{"stream":"') && f.includes('@') || f.startsWith('{"lastUpdateId"');
+/** Combined-stream envelopes, bare stream payloads (`{"e":"depthUpdate",...,"s":...}`) and REST depth snapshots. */
+const isBinance = (f: string) =>
+  (f.startsWith('{"stream":"') && f.includes('@')) || f.startsWith('{"lastUpdateId"') || /^\{"e":"(depthUpdate|bookTicker|trade|aggTrade|markPriceUpdate)","E":\d+,("T":\d+,)?"s":"/.test(f);
 /** Futures frames carry `pu` on diffs or `e` on bookTicker; spot frames never do. */
 const isFutures = (frames: string[]) => frames.some((f) => f.includes('"pu":') || f.includes('"e":"bookTicker"'));
 const isCoinM = (frames: string[]) => frames.some((f) => /"s":"[A-Z0-9]+_[A-Z0-9]+"/.test(f) || /_perp@|usd_\d+@/.test(f));

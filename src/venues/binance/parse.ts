@@ -1,3 +1,4 @@
+import { POW10 } from '../../core/decimal.ts';
 import { BID, ASK, type BookChange, type MarketEvent } from '../../core/events.ts';
 import { LevelBuilder, type Instrument, type InstrumentTable } from '../../core/instrument.ts';
 import type { FrameMeta, FrameParser } from '../venue.ts';
@@ -17,9 +18,14 @@ export class BinanceParser implements FrameParser {
   /** Symbols of the depth streams seen on this connection / in this file. */
   private readonly depthSymbols = new Set<string>();
 
+  /** Frames decoded by the single-pass scanner (the rest went through JSON.parse). */
+  scanned = 0;
+
   constructor(
     private readonly venue: string,
     private readonly instruments: InstrumentTable,
+    /** Off only in tests that prove both paths give identical events. */
+    private readonly useScanner = true,
   ) {}
 
   private readonly scan = new ScanResult();
@@ -37,7 +43,10 @@ export class BinanceParser implements FrameParser {
   }
 
   parse(frame: string, localTs: number, out: MarketEvent[], meta?: FrameMeta): void {
-    if (scanBinance(frame, this.scan, this.levels, this.beginLevels)) return this.fromScan(frame, localTs, out);
+    if (this.useScanner && scanBinance(frame, this.scan, this.levels, this.beginLevels)) {
+      this.scanned++;
+      return this.fromScan(frame, localTs, out);
+    }
     const msg = JSON.parse(frame) as Envelope | StreamData | DepthSnapshot | { result: unknown; id: number };
     if ('stream' in msg && 'data' in msg) {
       this.data(msg.data, localTs, out);
@@ -68,17 +77,25 @@ export class BinanceParser implements FrameParser {
     const px = inst.price;
     const sz = inst.size;
     if (r.kind === K_TICKER) {
-      px.toIntRange(f, r.bS, r.bE), px.toIntRange(f, r.aS, r.aE), sz.toIntRange(f, r.BS, r.BE), sz.toIntRange(f, r.AS, r.AE);
+      // A scale may grow on the second value of a pair: the first is rescaled to the final decimals.
+      let bp = px.toIntRange(f, r.bS, r.bE);
+      let d = px.decimals;
+      const ap = px.toIntRange(f, r.aS, r.aE);
+      if (px.decimals !== d) bp *= POW10[px.decimals - d];
+      let bs = sz.toIntRange(f, r.BS, r.BE);
+      d = sz.decimals;
+      const as = sz.toIntRange(f, r.AS, r.AE);
+      if (sz.decimals !== d) bs *= POW10[sz.decimals - d];
       out.push({
         type: 'bbo',
         venue: this.venue,
         symbol: inst.symbol,
         exchTs: (r.T === r.T ? r.T : r.E) * MS,
         localTs,
-        bidPrice: px.toIntRange(f, r.bS, r.bE),
-        bidSize: sz.toIntRange(f, r.BS, r.BE),
-        askPrice: px.toIntRange(f, r.aS, r.aE),
-        askSize: sz.toIntRange(f, r.AS, r.AE),
+        bidPrice: bp,
+        bidSize: bs,
+        askPrice: ap,
+        askSize: as,
         priceDecimals: px.decimals,
         sizeDecimals: sz.decimals,
         seq: r.u,
@@ -187,18 +204,24 @@ export class BinanceParser implements FrameParser {
     const inst = this.instruments.get(this.venue, d.s);
     const px = inst.price;
     const sz = inst.size;
-    // Parse all four first: a scale may grow on any of them, and all must share the final scale.
-    px.toInt(d.b), px.toInt(d.a), sz.toInt(d.B), sz.toInt(d.A);
+    let bp = px.toInt(d.b);
+    let dec = px.decimals;
+    const ap = px.toInt(d.a);
+    if (px.decimals !== dec) bp *= POW10[px.decimals - dec];
+    let bs = sz.toInt(d.B);
+    dec = sz.decimals;
+    const as = sz.toInt(d.A);
+    if (sz.decimals !== dec) bs *= POW10[sz.decimals - dec];
     out.push({
       type: 'bbo',
       venue: this.venue,
       symbol: d.s,
       exchTs: (d.T ?? d.E ?? NaN) * MS,
       localTs,
-      bidPrice: px.toInt(d.b),
-      bidSize: sz.toInt(d.B),
-      askPrice: px.toInt(d.a),
-      askSize: sz.toInt(d.A),
+      bidPrice: bp,
+      bidSize: bs,
+      askPrice: ap,
+      askSize: as,
       priceDecimals: px.decimals,
       sizeDecimals: sz.decimals,
       seq: d.u,

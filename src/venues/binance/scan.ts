@@ -42,12 +42,17 @@ let S = '';
 let I = 0;
 let N = 0;
 
-function ws(): void {
+function wsSlow(): void {
   while (I < N) {
     const c = S.charCodeAt(I);
     if (c === 32 || c === 10 || c === 13 || c === 9) I++;
     else return;
   }
+}
+
+/** Skips whitespace (Binance sends none; the check is one compare when there is none). */
+function ws(): void {
+  if (S.charCodeAt(I) <= 32) wsSlow();
 }
 
 /** At an opening quote: returns the index of the closing quote, or -1 on an escape or end of input. */
@@ -238,9 +243,16 @@ function data(r: ScanResult, lb: LevelBuilder, begin: (s: string, symS: number, 
   for (;;) {
     ws();
     if (S.charCodeAt(I) !== 34) return false;
-    const ke = stringEnd();
-    if (ke < 0) return false;
-    const ks = I + 1;
+    // Keys are one or two characters: read them without a scanning loop.
+    let ks = I + 1;
+    let ke: number;
+    if (S.charCodeAt(I + 2) === 34) ke = I + 2;
+    else if (S.charCodeAt(I + 3) === 34 && S.charCodeAt(I + 2) !== 92) ke = I + 3;
+    else {
+      ke = stringEnd();
+      if (ke < 0) return false;
+      ks = I + 1;
+    }
     I = ke + 1;
     ws();
     if (S.charCodeAt(I) !== 58) return false;

@@ -51,7 +51,7 @@ test('a u gap is counted and the book stays invalid (deltas skipped) until the n
   ]);
   assert.deepEqual(validAfter, [true, true, false, false, true, true]);
   assert.equal(st.counts.gaps, 1);
-  assert.equal(st.counts.skippedBeforeSnapshot, 1, 'u=14 arrives while the book is invalid');
+  assert.equal(st.counts.skippedWhileInvalid, 1, 'u=14 arrives while the book is invalid');
   assert.equal(st.counts.resyncs, 1);
   assert.equal(st.snapshots, 2);
   assert.equal(st.bookUpdates, 4, 'snapshot, 11, snapshot, 21');
@@ -93,7 +93,7 @@ test('a duplicate u is dropped, never applied twice, and is no gap', () => {
 test('deltas before the first snapshot are skipped, not buffered', () => {
   const { st, validAfter } = run([frame('delta', 9, [['1.9', '1']]), frame('snapshot', 10, [['1.9531', '100']], [['1.9535', '200']]), frame('delta', 11)]);
   assert.deepEqual(validAfter, [false, true, true]);
-  assert.equal(st.counts.skippedBeforeSnapshot, 1);
+  assert.equal(st.counts.skippedWhileInvalid, 1);
   assert.equal(st.counts.gaps + st.counts.stale, 0);
   assert.equal(st.book.bids.price(0), 19531);
 });

@@ -80,7 +80,7 @@ test('engine: the gap invalidates the connection books until their next snapshot
     if (events[i].type === 'gap') assert.equal(st.valid, false);
   }
   assert.equal(st.counts.gaps, 1);
-  assert.equal(st.counts.skippedBeforeSnapshot, 2);
+  assert.equal(st.counts.skippedWhileInvalid, 2);
   assert.equal(st.counts.resyncs, 1);
   assert.equal(st.valid, true);
   assert.equal(st.bookUpdates, 4);

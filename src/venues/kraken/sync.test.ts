@@ -147,7 +147,7 @@ test('a planted size change is caught by the checksum; the book stays invalid un
   assert.equal(h.st.examples.at(-1)?.kind, 'checksum');
   // Updates are not applied (nor checked) on an invalid book...
   h.feed(updateFrame(m, { a: [['50010.20000', '9.00000000']] }));
-  assert.equal(h.st.counts.skippedBeforeSnapshot, 1);
+  assert.equal(h.st.counts.skippedWhileInvalid, 1);
   assert.deepEqual(h.st.counts.checksum, { checked: 2, failed: 1 });
   assert.equal(h.st.valid, false);
   // ...until a snapshot (a resubscribe) resynchronizes it.

@@ -61,7 +61,7 @@ test('engine: a planted checksum failure is detected and invalidates the book', 
   const st = eng.state('okx', 'BTC-USDT');
   assert.deepEqual(st.counts.checksum, { checked: 2, failed: 1 });
   assert.equal(st.valid, false);
-  assert.equal(st.counts.skippedBeforeSnapshot, 1); // nothing applies until the next snapshot
+  assert.equal(st.counts.skippedWhileInvalid, 1); // nothing applies until the next snapshot
   assert.equal(st.examples[0].kind, 'checksum');
 });
 
@@ -83,7 +83,7 @@ test('engine: a message the snapshot covers is stale; a duplicate after sync is 
 test('engine: a seqId gap invalidates the book until the next snapshot', () => {
   const st = run([snap, upd(12, 10), upd(20, 15), upd(21, 20), snap, upd(12, 10)]).state('okx', 'BTC-USDT');
   assert.equal(st.counts.gaps, 1);
-  assert.equal(st.counts.skippedBeforeSnapshot, 1);
+  assert.equal(st.counts.skippedWhileInvalid, 1);
   assert.equal(st.counts.resyncs, 1);
   assert.equal(st.snapshots, 2);
   assert.equal(st.valid, true);
