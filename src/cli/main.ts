@@ -3,6 +3,16 @@ import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../core/errors.ts';
 import { registerBook } from './commands/book.ts';
 import { registerReplay } from './commands/replay.ts';
+import { registerFeatures } from './commands/features.ts';
+import { registerLabel } from './commands/label.ts';
+import { registerDataset } from './commands/dataset.ts';
+import { registerEvaluate } from './commands/evaluate.ts';
+import { registerFeasibility } from './commands/feasibility.ts';
+import { registerBacktest } from './commands/backtest.ts';
+import { registerTrain } from './commands/train.ts';
+import { registerPredict } from './commands/predict.ts';
+import { registerModels } from './commands/models.ts';
+import { registerSimulate } from './commands/simulate.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -14,6 +24,16 @@ export function buildProgram(): Command {
     .exitOverride();
   registerReplay(program);
   registerBook(program);
+  registerFeatures(program);
+  registerLabel(program);
+  registerDataset(program);
+  registerEvaluate(program);
+  registerFeasibility(program);
+  registerBacktest(program);
+  registerTrain(program);
+  registerPredict(program);
+  registerModels(program);
+  registerSimulate(program);
   return program;
 }
 
@@ -34,6 +54,12 @@ export function reportError(e: unknown): number {
   else process.stderr.write('(set LOBKIT_DEBUG=1 for the stack trace)\n');
   return 70;
 }
+
+// `lobkit ... | head` closes stdout early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 buildProgram()
   .parseAsync(process.argv)

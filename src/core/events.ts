@@ -115,6 +115,79 @@ export function* levelChanges(ev: BookChange): Generator<{ side: Side; price: nu
   }
 }
 
+/**
+ * A BookChange from flat `levels` (bids first, `nBids` of them). The one place the event is built,
+ * so every venue's events share one object shape (`where`, when set, is added after).
+ */
+export function makeBookChange(
+  venue: string,
+  symbol: string,
+  isSnapshot: boolean,
+  exchTs: number,
+  localTs: number,
+  levels: Float64Array,
+  nBids: number,
+  priceDecimals: number,
+  sizeDecimals: number,
+  seq: number,
+  firstSeq: number,
+  prevSeq: number,
+  checksum: number,
+  depth: number,
+): BookChange {
+  return {
+    type: 'book_change',
+    venue,
+    symbol,
+    exchTs,
+    localTs,
+    isSnapshot,
+    nBids,
+    nAsks: (levels.length >> 1) - nBids,
+    levels,
+    priceDecimals,
+    sizeDecimals,
+    seq,
+    firstSeq,
+    prevSeq,
+    checksum,
+    depth,
+  };
+}
+
+/** A Trade from an already scaled price and size (parse them first: see the callers). */
+export function makeTrade(
+  venue: string,
+  symbol: string,
+  exchTs: number,
+  localTs: number,
+  price: number,
+  size: number,
+  priceDecimals: number,
+  sizeDecimals: number,
+  aggressor: Side | -1,
+  id: string,
+): Trade {
+  return { type: 'trade', venue, symbol, exchTs, localTs, price, size, priceDecimals, sizeDecimals, aggressor, id };
+}
+
+/** A Bbo from already scaled values; `bboEvent` (core/bbo.ts) parses them. */
+export function makeBbo(
+  venue: string,
+  symbol: string,
+  exchTs: number,
+  localTs: number,
+  bidPrice: number,
+  bidSize: number,
+  askPrice: number,
+  askSize: number,
+  priceDecimals: number,
+  sizeDecimals: number,
+  seq: number,
+): Bbo {
+  return { type: 'bbo', venue, symbol, exchTs, localTs, bidPrice, bidSize, askPrice, askSize, priceDecimals, sizeDecimals, seq };
+}
+
 export function instrumentKey(venue: string, symbol: string): string {
   return venue + ':' + symbol;
 }

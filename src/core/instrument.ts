@@ -1,4 +1,5 @@
 import { POW10, Scale } from './decimal.ts';
+import { makeBookChange, type BookChange } from './events.ts';
 
 /**
  * What lobkit knows about one instrument: its scales (growing as values arrive, or preset from the
@@ -103,6 +104,35 @@ export class LevelBuilder {
     this.buf[this.n++] = p;
     this.buf[this.n++] = s;
     if (isBid) this.nBids++;
+  }
+
+  /**
+   * Rescales the collected rows to at least these decimals (Kraken: a venue's wire precision,
+   * which keeps trailing zeros that the scale drops).
+   */
+  widen(priceDecimals: number, sizeDecimals: number): void {
+    if (priceDecimals > this.pd) this.regrow(0, priceDecimals - this.pd), (this.pd = priceDecimals);
+    if (sizeDecimals > this.sd) this.regrow(1, sizeDecimals - this.sd), (this.sd = sizeDecimals);
+  }
+
+  /**
+   * The collected rows as one BookChange (an exactly sized copy: the builder can begin the next
+   * message at once). NaN sequences and checksum and depth 0 mean "none", as in `BookChange`;
+   * `seq` is always given (a venue value is passed through as it is, even when missing).
+   */
+  event(
+    venue: string,
+    symbol: string,
+    isSnapshot: boolean,
+    exchTs: number,
+    localTs: number,
+    seq: number,
+    firstSeq = NaN,
+    prevSeq = NaN,
+    checksum = NaN,
+    depth = 0,
+  ): BookChange {
+    return makeBookChange(venue, symbol, isSnapshot, exchTs, localTs, this.take(), this.nBids, this.pd, this.sd, seq, firstSeq, prevSeq, checksum, depth);
   }
 
   private regrow(offset: number, by: number): void {

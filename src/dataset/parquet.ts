@@ -55,7 +55,8 @@ export async function readParquet(pattern: string, where?: string): Promise<Fram
   const inst = await DuckDBInstance.create(':memory:');
   const con = await inst.connect();
   try {
-    const src = `read_parquet(${lit(pattern)}, union_by_name = true)`;
+    // hive_partitioning off: partition folders (venue=/symbol=/date=) would add string columns a Frame cannot hold.
+    const src = `read_parquet(${lit(pattern)}, union_by_name = true, hive_partitioning = false)`;
     const meta: Record<string, string> = {};
     try {
       const kv = await con.runAndReadAll(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${lit(pattern)})`);

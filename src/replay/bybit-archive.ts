@@ -4,6 +4,7 @@ import type { MarketEvent } from '../core/events.ts';
 import { getVenue } from '../venues/registry.ts';
 import type { FrameParser, VenueDef } from '../venues/venue.ts';
 import type { FormatDef } from './formats.ts';
+import { parseFrameInto } from './frames.ts';
 import { readLines } from './lines.ts';
 import { badLine, type FileReport } from './report.ts';
 
@@ -39,19 +40,7 @@ async function* readArchive(path: string, parser: FrameParser, report: FileRepor
         badLine(report, lineNo, `expected a Bybit v5 message with "ts", got ${JSON.stringify(line.slice(0, 40))}`, 'ts');
         continue;
       }
-      report.frames++;
-      const before = out.length;
-      try {
-        parser.parse(line, Number(m[1]) * 1e6, out);
-      } catch (e) {
-        out.length = before;
-        badLine(report, lineNo, (e as Error).message);
-        continue;
-      }
-      for (let k = before; k < out.length; k++) {
-        const ev = out[k];
-        if (ev.type === 'book_change') ev.where = { file: path, line: lineNo };
-      }
+      parseFrameInto(parser, line, Number(m[1]) * 1e6, undefined, out, report, path, lineNo);
     }
     if (out.length > 0) yield out;
   }

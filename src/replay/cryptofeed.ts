@@ -1,5 +1,6 @@
 import type { MarketEvent } from '../core/events.ts';
 import type { FrameMeta, FrameParser } from '../venues/venue.ts';
+import { parseFrameInto } from './frames.ts';
 import { readLines } from './lines.ts';
 import { badLine, type FileReport } from './report.ts';
 
@@ -73,19 +74,7 @@ export async function* readCryptofeed(path: string, legacy: boolean, parser: Fra
         continue;
       }
       if (rec.kind === 'recv' && rec.meta.conn !== undefined) rec.meta.addr = addrs.get(rec.meta.conn);
-      report.frames++;
-      const before = out.length;
-      try {
-        parser.parse(rec.data, rec.ts, out, rec.meta);
-      } catch (e) {
-        out.length = before;
-        badLine(report, lineNo, (e as Error).message);
-        continue;
-      }
-      for (let k = before; k < out.length; k++) {
-        const ev = out[k];
-        if (ev.type === 'book_change') ev.where = { file: path, line: lineNo };
-      }
+      parseFrameInto(parser, rec.data, rec.ts, rec.meta, out, report, path, lineNo);
     }
     if (out.length > 0) yield out;
   }

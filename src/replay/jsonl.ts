@@ -5,6 +5,7 @@ import { findVenue, getVenue, venueOfFrames } from '../venues/registry.ts';
 import type { FrameMeta, VenueDef } from '../venues/venue.ts';
 import { symbolFromFileName } from './builtin-formats.ts';
 import type { FormatDef, OpenContext } from './formats.ts';
+import { parseFrameInto } from './frames.ts';
 import { readLines } from './lines.ts';
 import { badLine } from './report.ts';
 
@@ -164,24 +165,16 @@ async function* readJsonl(path: string, head: string[], ctx: OpenContext): Async
       const frame = asm.push(batch.lines[i], lineNo);
       if (frame === undefined) continue;
       const at = asm.frameLine;
-      report.frames++;
       const fallback = lastTs === lastTs ? lastTs : at;
-      const before = out.length;
-      try {
-        parser.parse(frame, fallback, out, meta);
-      } catch (e) {
-        out.length = before;
-        badLine(report, at, (e as Error).message);
-        continue;
-      }
-      for (let k = before; k < out.length; k++) {
+      const first = parseFrameInto(parser, frame, fallback, meta, out, report, path, at);
+      if (first < 0) continue;
+      for (let k = first; k < out.length; k++) {
         const ev = out[k];
         const ts = ev.exchTs;
         if (ts === ts && ts !== Infinity && ts !== -Infinity) {
           ev.localTs = ts;
           lastTs = ts;
         } else ev.localTs = fallback;
-        if (ev.type === 'book_change') ev.where = { file: path, line: at };
       }
     }
     if (out.length > 0) yield out;

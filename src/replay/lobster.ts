@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError, formatWhere } from '../core/errors.ts';
-import { ASK, BID, type BookChange, type MarketEvent } from '../core/events.ts';
+import { ASK, BID, makeBookChange, makeTrade, type BookChange, type MarketEvent } from '../core/events.ts';
 import type { FormatDef, OpenContext } from './formats.ts';
 import { readLines, type LineBatch } from './lines.ts';
 import { badLine, type FileReport } from './report.ts';
@@ -298,25 +298,9 @@ class LobsterReader {
   }
 
   private change(levels: Float64Array, nBids: number, isSnapshot: boolean, ts: number, file: string, line: number): BookChange {
-    return {
-      type: 'book_change',
-      venue: this.venue,
-      symbol: this.symbol,
-      exchTs: ts,
-      localTs: ts,
-      isSnapshot,
-      nBids,
-      nAsks: (levels.length >> 1) - nBids,
-      levels,
-      priceDecimals: PRICE_DECIMALS,
-      sizeDecimals: 0,
-      seq: NaN,
-      firstSeq: NaN,
-      prevSeq: NaN,
-      checksum: NaN,
-      depth: this.depth,
-      where: { file, line },
-    };
+    const ev = makeBookChange(this.venue, this.symbol, isSnapshot, ts, ts, levels, nBids, PRICE_DECIMALS, 0, NaN, NaN, NaN, NaN, this.depth);
+    ev.where = { file, line };
+    return ev;
   }
 
   private sideSnapshot(): Float64Array {
@@ -354,20 +338,8 @@ class LobsterReader {
   message(m: Msg | undefined, out: MarketEvent[], line: number, obLine: number, obOk: boolean, applyDelta: boolean, ts: number): void {
     if (m !== undefined) {
       if (m.type === 4 || m.type === 5 || m.type === 6) {
-        out.push({
-          type: 'trade',
-          venue: this.venue,
-          symbol: this.symbol,
-          exchTs: m.ts,
-          localTs: m.ts,
-          price: m.price,
-          size: m.size,
-          priceDecimals: PRICE_DECIMALS,
-          sizeDecimals: 0,
-          // the message's direction is the resting order's; the aggressor is the other side
-          aggressor: m.type === 6 ? -1 : m.dir === 1 ? ASK : BID,
-          id: m.id,
-        });
+        // the message's direction is the resting order's; the aggressor is the other side
+        out.push(makeTrade(this.venue, this.symbol, m.ts, m.ts, m.price, m.size, PRICE_DECIMALS, 0, m.type === 6 ? -1 : m.dir === 1 ? ASK : BID, m.id));
       } else if (m.type === 7) {
         this.report.control++; // trading halt / quoting / resume: no book change
       }

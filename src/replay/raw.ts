@@ -1,5 +1,8 @@
 import type { MarketEvent } from '../core/events.ts';
 import type { FrameMeta, FrameParser } from '../venues/venue.ts';
+import { parseFrameInto } from './frames.ts';
+import { MARKER_PREFIX } from '../capture/markers.ts';
+import { applyMarker } from './raw-markers.ts';
 import { readLines } from './lines.ts';
 import { badLine, type FileReport } from './report.ts';
 
@@ -24,6 +27,7 @@ const US_LIMIT = 1e17;
  * Reads lobkit's raw capture format: one frame per line, `<localTs> <raw frame exactly as
  * received>`; gzip or plain. The timestamp is ns (19 digits) or, in older files, µs (16 digits,
  * detected per line and scaled). Bad lines are counted with their line number; reading goes on.
+ * Lines whose frame starts with `{"lobkit":"` are the recorder's markers (raw-markers.ts).
  */
 export async function* readRaw(path: string, parser: FrameParser, report: FileReport, meta: FrameMeta, onBytes?: (n: number) => void): AsyncGenerator<MarketEvent[]> {
   for await (const batch of readLines(path, onBytes)) {
@@ -41,19 +45,12 @@ export async function* readRaw(path: string, parser: FrameParser, report: FileRe
         continue;
       }
       if (ts < US_LIMIT) ts *= 1000;
-      report.frames++;
-      const before = out.length;
-      try {
-        parser.parse(line.slice(sp + 1), ts, out, meta);
-      } catch (e) {
-        out.length = before;
-        badLine(report, lineNo, (e as Error).message);
+      if (line.startsWith(MARKER_PREFIX, sp + 1)) {
+        // lobkit recorder markers (gap, disconnect, connect): see raw-markers.ts
+        meta = applyMarker(line.slice(sp + 1), ts, meta, out, report, lineNo);
         continue;
       }
-      for (let k = before; k < out.length; k++) {
-        const ev = out[k];
-        if (ev.type === 'book_change') ev.where = { file: path, line: lineNo };
-      }
+      parseFrameInto(parser, line.slice(sp + 1), ts, meta, out, report, path, lineNo);
     }
     if (out.length > 0) yield out;
   }

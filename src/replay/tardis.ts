@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.ts';
-import { POW10, decimalsOf } from '../core/decimal.ts';
-import { ASK, BID, type BookChange, type MarketEvent } from '../core/events.ts';
+import { bboEvent, bboValueAt } from '../core/bbo.ts';
+import { decimalsOf } from '../core/decimal.ts';
+import { ASK, BID, makeTrade, type BookChange, type MarketEvent } from '../core/events.ts';
 import { LevelBuilder, type Instrument, type InstrumentTable } from '../core/instrument.ts';
 import type { FormatDef, OpenContext } from './formats.ts';
 import { readLines } from './lines.ts';
@@ -276,31 +277,12 @@ class TardisReader {
       this.gBid.length = 0;
       this.gAsk.length = 0;
     }
-    out.push(this.change(inst, this.gVenue, this.gSnapshot, this.gExch, this.gLocal, 0, this.gLine));
+    out.push(this.located(lb.event(this.gVenue, inst.symbol, this.gSnapshot, this.gExch, this.gLocal, NaN), this.gLine));
   }
 
-  private change(inst: Instrument, venue: string, isSnapshot: boolean, exchTs: number, localTs: number, depth: number, line: number): BookChange {
-    const lb = this.lb;
-    const nBids = lb.nBids;
-    return {
-      type: 'book_change',
-      venue,
-      symbol: inst.symbol,
-      exchTs,
-      localTs,
-      isSnapshot,
-      nBids,
-      nAsks: lb.count - nBids,
-      levels: lb.take(),
-      priceDecimals: lb.priceDecimals,
-      sizeDecimals: lb.sizeDecimals,
-      seq: NaN,
-      firstSeq: NaN,
-      prevSeq: NaN,
-      checksum: NaN,
-      depth,
-      where: { file: this.path, line },
-    };
+  private located(ev: BookChange, line: number): BookChange {
+    ev.where = { file: this.path, line };
+    return ev;
   }
 
   /** `book_snapshot_N`: every row is the whole top N; empty cells are missing levels. */
@@ -310,7 +292,7 @@ class TardisReader {
     lb.begin(inst);
     this.levels(f, this.bidCols, true);
     this.levels(f, this.askCols, false);
-    out.push(this.change(inst, venue, true, exchTs, localTs, this.depth, lineNo));
+    out.push(this.located(lb.event(venue, inst.symbol, true, exchTs, localTs, NaN, NaN, NaN, NaN, this.depth), lineNo));
   }
 
   private levels(f: CsvRow, cols: number[], isBid: boolean): void {
@@ -331,48 +313,26 @@ class TardisReader {
     const inst = this.instruments.get(venue, symbol);
     const price = toInt(inst, true, f.get(this.i3), 'price');
     const size = toInt(inst, false, f.get(this.i4), 'amount');
-    out.push({
-      type: 'trade',
-      venue,
-      symbol,
-      exchTs,
-      localTs,
-      price,
-      size,
-      priceDecimals: inst.price.decimals,
-      sizeDecimals: inst.size.decimals,
-      aggressor,
-      id: f.get(this.i1),
-    });
+    out.push(makeTrade(venue, symbol, exchTs, localTs, price, size, inst.price.decimals, inst.size.decimals, aggressor, f.get(this.i1)));
   }
 
   /** `quotes` → Bbo (no update id). An empty side (no quote) is NaN. */
   private quote(f: CsvRow, venue: string, symbol: string, exchTs: number, localTs: number, out: MarketEvent[]): void {
     const inst = this.instruments.get(venue, symbol);
-    let bidPrice = optInt(inst, true, f.get(this.i1), 'bid_price');
-    const pd = inst.price.decimals;
-    const askPrice = optInt(inst, true, f.get(this.i3), 'ask_price');
-    if (inst.price.decimals > pd) bidPrice *= POW10[inst.price.decimals - pd];
-    let bidSize = optInt(inst, false, f.get(this.i2), 'bid_amount');
-    const sd = inst.size.decimals;
-    const askSize = optInt(inst, false, f.get(this.i4), 'ask_amount');
-    if (inst.size.decimals > sd) bidSize *= POW10[inst.size.decimals - sd];
-    out.push({
-      type: 'bbo',
-      venue,
-      symbol,
-      exchTs,
-      localTs,
-      bidPrice,
-      bidSize,
-      askPrice,
-      askSize,
-      priceDecimals: inst.price.decimals,
-      sizeDecimals: inst.size.decimals,
-      seq: NaN,
-    });
+    const bp = f.get(this.i1);
+    const bs = f.get(this.i2);
+    const ap = f.get(this.i3);
+    const as = f.get(this.i4);
+    try {
+      out.push(bboEvent(inst, venue, symbol, exchTs, localTs, bp || NaN, bs || NaN, ap || NaN, as || NaN, NaN));
+    } catch (e) {
+      throw new FieldError((e as Error).message, QUOTE_FIELDS[bboValueAt()]);
+    }
   }
 }
+
+/** `quotes` columns, indexed by `bboValueAt()` (BBO_BID_PRICE, BBO_BID_SIZE, BBO_ASK_PRICE, BBO_ASK_SIZE). */
+const QUOTE_FIELDS = ['bid_price', 'bid_amount', 'ask_price', 'ask_amount'];
 
 function toInt(inst: Instrument, price: boolean, s: string, field: string): number {
   if (s.length === 0) throw new FieldError('empty value', field);
@@ -381,10 +341,6 @@ function toInt(inst: Instrument, price: boolean, s: string, field: string): numb
   } catch (e) {
     throw new FieldError((e as Error).message, field);
   }
-}
-
-function optInt(inst: Instrument, price: boolean, s: string, field: string): number {
-  return s.length === 0 ? NaN : toInt(inst, price, s, field);
 }
 
 async function* readTardis(path: string, ctx: OpenContext): AsyncGenerator<MarketEvent[]> {

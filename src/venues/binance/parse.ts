@@ -1,5 +1,5 @@
-import { POW10 } from '../../core/decimal.ts';
-import { BID, ASK, type BookChange, type MarketEvent } from '../../core/events.ts';
+import { bboEvent, bboEventRange } from '../../core/bbo.ts';
+import { BID, ASK, makeTrade, type MarketEvent } from '../../core/events.ts';
 import { LevelBuilder, type Instrument, type InstrumentTable } from '../../core/instrument.ts';
 import type { FrameMeta, FrameParser } from '../venue.ts';
 import { K_DEPTH, K_TICKER, ScanResult, scanBinance } from './scan.ts';
@@ -71,52 +71,18 @@ export class BinanceParser implements FrameParser {
     const inst = this.instAt(f, r.symS, r.symE);
     if (r.kind === K_DEPTH) {
       if (!this.depthSymbols.has(inst.symbol)) this.depthSymbols.add(inst.symbol);
-      out.push(this.change(inst, false, (r.T === r.T ? r.T : r.E) * MS, localTs, r.u, r.U, r.pu));
+      out.push(this.levels.event(this.venue, inst.symbol, false, (r.T === r.T ? r.T : r.E) * MS, localTs, r.u, r.U, r.pu));
+      return;
+    }
+    if (r.kind === K_TICKER) {
+      out.push(bboEventRange(inst, this.venue, inst.symbol, (r.T === r.T ? r.T : r.E) * MS, localTs, f, r.bS, r.bE, r.BS, r.BE, r.aS, r.aE, r.AS, r.AE, r.u));
       return;
     }
     const px = inst.price;
     const sz = inst.size;
-    if (r.kind === K_TICKER) {
-      // A scale may grow on the second value of a pair: the first is rescaled to the final decimals.
-      let bp = px.toIntRange(f, r.bS, r.bE);
-      let d = px.decimals;
-      const ap = px.toIntRange(f, r.aS, r.aE);
-      if (px.decimals !== d) bp *= POW10[px.decimals - d];
-      let bs = sz.toIntRange(f, r.BS, r.BE);
-      d = sz.decimals;
-      const as = sz.toIntRange(f, r.AS, r.AE);
-      if (sz.decimals !== d) bs *= POW10[sz.decimals - d];
-      out.push({
-        type: 'bbo',
-        venue: this.venue,
-        symbol: inst.symbol,
-        exchTs: (r.T === r.T ? r.T : r.E) * MS,
-        localTs,
-        bidPrice: bp,
-        bidSize: bs,
-        askPrice: ap,
-        askSize: as,
-        priceDecimals: px.decimals,
-        sizeDecimals: sz.decimals,
-        seq: r.u,
-      });
-      return;
-    }
     const price = px.toIntRange(f, r.bS, r.bE);
     const size = sz.toIntRange(f, r.BS, r.BE);
-    out.push({
-      type: 'trade',
-      venue: this.venue,
-      symbol: inst.symbol,
-      exchTs: r.T * MS,
-      localTs,
-      price,
-      size,
-      priceDecimals: px.decimals,
-      sizeDecimals: sz.decimals,
-      aggressor: r.m ? ASK : BID,
-      id: String(r.t),
-    });
+    out.push(makeTrade(this.venue, inst.symbol, r.T * MS, localTs, price, size, px.decimals, sz.decimals, r.m ? ASK : BID, String(r.t)));
   }
 
   private data(d: StreamData, localTs: number, out: MarketEvent[]): void {
@@ -153,7 +119,7 @@ export class BinanceParser implements FrameParser {
     if (!this.depthSymbols.has(d.s)) this.depthSymbols.add(d.s);
     const inst = this.instruments.get(this.venue, d.s);
     this.book(inst, d.b, d.a);
-    out.push(this.change(inst, false, (d.T ?? d.E) * MS, localTs, d.u, d.U, d.pu ?? NaN));
+    out.push(this.levels.event(this.venue, inst.symbol, false, (d.T ?? d.E) * MS, localTs, d.u, d.U, d.pu ?? NaN));
   }
 
   private snapshot(s: DepthSnapshot, localTs: number, out: MarketEvent[], meta?: FrameMeta): void {
@@ -162,7 +128,7 @@ export class BinanceParser implements FrameParser {
     const inst = this.instruments.get(this.venue, symbol);
     this.book(inst, s.bids, s.asks);
     const ts = s.T ?? s.E;
-    out.push(this.change(inst, true, ts !== undefined ? ts * MS : NaN, localTs, s.lastUpdateId, NaN, NaN));
+    out.push(this.levels.event(this.venue, inst.symbol, true, ts !== undefined ? ts * MS : NaN, localTs, s.lastUpdateId));
   }
 
   /**
@@ -177,74 +143,17 @@ export class BinanceParser implements FrameParser {
     throw new Error(`REST depth snapshot without a symbol in a file carrying several (${[...seen].join(', ')}): cannot tell which book it resets`);
   }
 
-  private change(inst: Instrument, isSnapshot: boolean, exchTs: number, localTs: number, seq: number, firstSeq: number, prevSeq: number): BookChange {
-    const lb = this.levels;
-    const nBids = lb.nBids;
-    return {
-      type: 'book_change',
-      venue: this.venue,
-      symbol: inst.symbol,
-      exchTs,
-      localTs,
-      isSnapshot,
-      nBids,
-      nAsks: lb.count - nBids,
-      levels: lb.take(),
-      priceDecimals: lb.priceDecimals,
-      sizeDecimals: lb.sizeDecimals,
-      seq,
-      firstSeq,
-      prevSeq,
-      checksum: NaN,
-      depth: 0,
-    };
-  }
-
   private bookTicker(d: BookTicker, localTs: number, out: MarketEvent[]): void {
     const inst = this.instruments.get(this.venue, d.s);
-    const px = inst.price;
-    const sz = inst.size;
-    let bp = px.toInt(d.b);
-    let dec = px.decimals;
-    const ap = px.toInt(d.a);
-    if (px.decimals !== dec) bp *= POW10[px.decimals - dec];
-    let bs = sz.toInt(d.B);
-    dec = sz.decimals;
-    const as = sz.toInt(d.A);
-    if (sz.decimals !== dec) bs *= POW10[sz.decimals - dec];
-    out.push({
-      type: 'bbo',
-      venue: this.venue,
-      symbol: d.s,
-      exchTs: (d.T ?? d.E ?? NaN) * MS,
-      localTs,
-      bidPrice: bp,
-      bidSize: bs,
-      askPrice: ap,
-      askSize: as,
-      priceDecimals: px.decimals,
-      sizeDecimals: sz.decimals,
-      seq: d.u,
-    });
+    out.push(bboEvent(inst, this.venue, d.s, (d.T ?? d.E ?? NaN) * MS, localTs, d.b, d.B, d.a, d.A, d.u));
   }
 
   private trade(d: TradeMsg | AggTradeMsg, localTs: number, out: MarketEvent[]): void {
     const inst = this.instruments.get(this.venue, d.s);
     const price = inst.price.toInt(d.p);
     const size = inst.size.toInt(d.q);
-    out.push({
-      type: 'trade',
-      venue: this.venue,
-      symbol: d.s,
-      exchTs: d.T * MS,
-      localTs,
-      price,
-      size,
-      priceDecimals: inst.price.decimals,
-      sizeDecimals: inst.size.decimals,
-      aggressor: d.m ? ASK : BID,
-      id: String(d.e === 'trade' ? (d as TradeMsg).t : (d as AggTradeMsg).a),
-    });
+    const id = String(d.e === 'trade' ? (d as TradeMsg).t : (d as AggTradeMsg).a);
+    out.push(makeTrade(this.venue, d.s, d.T * MS, localTs, price, size, inst.price.decimals, inst.size.decimals, d.m ? ASK : BID, id));
   }
 
   private mark(d: MarkPriceUpdate, localTs: number, out: MarketEvent[]): void {

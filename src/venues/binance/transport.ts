@@ -34,3 +34,41 @@ export function streamNames(market: BinanceMarket, symbols: string[], channels: 
 export function depthSnapshotUrl(market: BinanceMarket, symbol: string, base = market.rest): string {
   return `${base}${market.depthPath}?symbol=${symbol.toUpperCase()}&limit=1000`;
 }
+
+/** Streams one connection may carry (spot: 1024; USD-M / COIN-M futures: 200). */
+export const MAX_STREAMS_PER_CONNECTION: Record<keyof typeof BINANCE_MARKETS, number> = {
+  'binance-spot': 1024,
+  'binance-us': 1024,
+  'binance-usdm': 200,
+  'binance-coinm': 200,
+};
+
+/** Binance closes every connection after 24 h. */
+export const CONNECTION_LIFETIME_MS = 24 * 3600_000;
+
+/**
+ * The server sends a WebSocket ping every 20 s (spot) or 3 min (futures) and drops a client that
+ * does not pong within a minute (the `ws` package pongs by itself). Clients may ping too: lobkit
+ * does, to notice a dead connection on a quiet stream.
+ */
+export const CLIENT_PING_MS = 20_000;
+
+/** Incoming messages per second a connection may send (spot 5, futures 10): subscriptions are spaced. */
+export const SUBSCRIBE_SPACING_MS = 250;
+/** Streams per SUBSCRIBE request kept well under the frame size limit. */
+export const STREAMS_PER_REQUEST = 200;
+
+/** REST depth `limit` values the endpoints accept (spot also 5000). */
+export const DEPTH_LIMITS = [5, 10, 20, 50, 100, 500, 1000, 5000] as const;
+
+/** `{"method":"SUBSCRIBE","params":[...],"id":N}` (and UNSUBSCRIBE), acknowledged with `{"result":null,"id":N}`. */
+export function subscribeMessage(streams: string[], id: number, method: 'SUBSCRIBE' | 'UNSUBSCRIBE' = 'SUBSCRIBE'): string {
+  return JSON.stringify({ method, params: streams, id });
+}
+
+/** Symbol (upper case) of a combined-stream frame `{"stream":"btcusdt@depth@100ms",...}`, or undefined. */
+export function streamSymbol(frame: string): string | undefined {
+  if (!frame.startsWith('{"stream":"')) return undefined;
+  const at = frame.indexOf('@', 11);
+  return at > 11 ? frame.slice(11, at).toUpperCase() : undefined;
+}

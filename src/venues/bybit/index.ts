@@ -24,29 +24,20 @@ function category(frames: string[]): string | undefined {
   return d.some(inverseSymbol) ? BYBIT_INVERSE : BYBIT_LINEAR;
 }
 
-export const bybitLinear: VenueDef = {
-  id: BYBIT_LINEAR,
-  // cryptofeed's BYBIT recordings mix linear and spot connections: the parser splits them by address.
-  aliases: ['BYBIT'],
-  createParser: (inst) => new BybitParser(BYBIT_LINEAR, inst),
-  sync: bybitSync,
-  claimsRaw: (frames) => category(frames) === BYBIT_LINEAR,
-};
+/** One category: the shared parser and rules, its events attributed to `id`; claims the captures `category` names. */
+function bybitVenue(id: string, aliases: string[]): VenueDef {
+  return {
+    id,
+    aliases,
+    createParser: (inst) => new BybitParser(id, inst),
+    sync: bybitSync,
+    claimsRaw: (frames) => category(frames) === id,
+  };
+}
 
-export const bybitSpot: VenueDef = {
-  id: BYBIT_SPOT,
-  aliases: [],
-  createParser: (inst) => new BybitParser(BYBIT_SPOT, inst),
-  sync: bybitSync,
-  claimsRaw: (frames) => category(frames) === BYBIT_SPOT,
-};
-
-export const bybitInverse: VenueDef = {
-  id: BYBIT_INVERSE,
-  aliases: [],
-  createParser: (inst) => new BybitParser(BYBIT_INVERSE, inst),
-  sync: bybitSync,
-  claimsRaw: (frames) => category(frames) === BYBIT_INVERSE,
-};
+// cryptofeed's BYBIT recordings mix linear and spot connections: the parser splits them by address.
+export const bybitLinear: VenueDef = bybitVenue(BYBIT_LINEAR, ['BYBIT']);
+export const bybitSpot: VenueDef = bybitVenue(BYBIT_SPOT, []);
+export const bybitInverse: VenueDef = bybitVenue(BYBIT_INVERSE, []);
 
 export const bybitVenues: VenueDef[] = [bybitLinear, bybitSpot, bybitInverse];

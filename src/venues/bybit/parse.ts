@@ -1,4 +1,5 @@
-import { ASK, BID, type MarketEvent } from '../../core/events.ts';
+import { bboEvent } from '../../core/bbo.ts';
+import { ASK, BID, makeTrade, type MarketEvent } from '../../core/events.ts';
 import { LevelBuilder, type InstrumentTable } from '../../core/instrument.ts';
 import type { FrameMeta, FrameParser } from '../venue.ts';
 import type { BybitMsg, Level, OpReply, OrderbookMsg, PublicTradeMsg, TickerData, TickersMsg, TopicMsg } from './messages.ts';
@@ -109,27 +110,10 @@ export class BybitParser implements FrameParser {
     lb.begin(inst);
     addLevels(lb, true, d.b);
     addLevels(lb, false, d.a);
-    const nBids = lb.nBids;
     const exch = typeof m.cts === 'number' ? m.cts : m.ts;
-    out.push({
-      type: 'book_change',
-      venue,
-      symbol: d.s,
-      exchTs: typeof exch === 'number' ? exch * MS : NaN,
-      localTs,
-      // Bybit: a message with u == 1 is a full book sent after a service restart.
-      isSnapshot: m.type === 'snapshot' || d.u === 1,
-      nBids,
-      nAsks: lb.count - nBids,
-      levels: lb.take(),
-      priceDecimals: lb.priceDecimals,
-      sizeDecimals: lb.sizeDecimals,
-      seq: d.u,
-      firstSeq: NaN,
-      prevSeq: NaN,
-      checksum: NaN,
-      depth,
-    });
+    // Bybit: a message with u == 1 is a full book sent after a service restart.
+    const isSnapshot = m.type === 'snapshot' || d.u === 1;
+    out.push(lb.event(venue, d.s, isSnapshot, typeof exch === 'number' ? exch * MS : NaN, localTs, d.u, NaN, NaN, NaN, depth));
   }
 
   private trades(m: PublicTradeMsg, venue: string, localTs: number, out: MarketEvent[]): void {
@@ -145,19 +129,7 @@ export class BybitParser implements FrameParser {
       const inst = this.instruments.get(venue, t.s);
       const price = inst.price.toInt(t.p);
       const size = inst.size.toInt(t.v);
-      out.push({
-        type: 'trade',
-        venue,
-        symbol: t.s,
-        exchTs: t.T * MS,
-        localTs,
-        price,
-        size,
-        priceDecimals: inst.price.decimals,
-        sizeDecimals: inst.size.decimals,
-        aggressor,
-        id: String(t.i),
-      });
+      out.push(makeTrade(venue, t.s, t.T * MS, localTs, price, size, inst.price.decimals, inst.size.decimals, aggressor, String(t.i)));
     }
   }
 
@@ -175,25 +147,8 @@ export class BybitParser implements FrameParser {
     const exchTs = typeof m.ts === 'number' ? m.ts * MS : NaN;
     if (changed & BBO_CHANGED && st.bid1Price !== '' && st.bid1Size !== '' && st.ask1Price !== '' && st.ask1Size !== '') {
       const inst = this.instruments.get(venue, d.symbol);
-      const px = inst.price;
-      const sz = inst.size;
-      // Parse all four first: a scale may grow on any of them, and all must share the final scale.
-      px.toInt(st.bid1Price), px.toInt(st.ask1Price), sz.toInt(st.bid1Size), sz.toInt(st.ask1Size);
-      out.push({
-        type: 'bbo',
-        venue,
-        symbol: d.symbol,
-        exchTs,
-        localTs,
-        bidPrice: px.toInt(st.bid1Price),
-        bidSize: sz.toInt(st.bid1Size),
-        askPrice: px.toInt(st.ask1Price),
-        askSize: sz.toInt(st.ask1Size),
-        priceDecimals: px.decimals,
-        sizeDecimals: sz.decimals,
-        // Tickers carry the cross sequence `cs`, not the book's `u`: no exact book correspondence.
-        seq: NaN,
-      });
+      // Tickers carry the cross sequence `cs`, not the book's `u`: no exact book correspondence (seq NaN).
+      out.push(bboEvent(inst, venue, d.symbol, exchTs, localTs, st.bid1Price, st.bid1Size, st.ask1Price, st.ask1Size, NaN));
     }
     if (changed & FUNDING_CHANGED && st.markPrice !== '' && st.indexPrice !== '') {
       const next = st.nextFundingTime === '' ? NaN : Number(st.nextFundingTime);

@@ -62,3 +62,16 @@ export function subscribeMessages(topicList: string[], reqIdPrefix?: string): st
   }
   return out;
 }
+
+/** `{"op":"unsubscribe","args":[...]}` messages, at most MAX_ARGS_PER_REQUEST topics each. */
+export function unsubscribeMessages(topicList: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < topicList.length; i += MAX_ARGS_PER_REQUEST) out.push(JSON.stringify({ op: 'unsubscribe', args: topicList.slice(i, i + MAX_ARGS_PER_REQUEST) }));
+  return out;
+}
+
+/**
+ * Topics lobkit puts on one connection. Bybit documents no hard cap for public streams but
+ * limits request size; a few hundred topics per connection is the range its SDKs use.
+ */
+export const MAX_TOPICS_PER_CONNECTION = 200;

@@ -1,4 +1,5 @@
-import { ASK, BID, type MarketEvent } from '../../core/events.ts';
+import { bboEvent } from '../../core/bbo.ts';
+import { ASK, BID, makeTrade, type MarketEvent } from '../../core/events.ts';
 import { LevelBuilder, type InstrumentTable } from '../../core/instrument.ts';
 import type { FrameMeta, FrameParser } from '../venue.ts';
 import type { CoinbaseError, ExL2Update, ExMatch, ExMessage, ExSnapshot, ExTicker } from './messages.ts';
@@ -56,7 +57,7 @@ export class CoinbaseExchangeParser implements FrameParser {
     lb.begin(inst);
     for (let i = 0; i < m.bids.length; i++) lb.add(true, m.bids[i][0], m.bids[i][1]);
     for (let i = 0; i < m.asks.length; i++) lb.add(false, m.asks[i][0], m.asks[i][1]);
-    this.change(m.product_id, true, NaN, localTs, out);
+    out.push(lb.event(COINBASE_EXCHANGE, m.product_id, true, NaN, localTs, NaN));
   }
 
   private update(m: ExL2Update, localTs: number, out: MarketEvent[]): void {
@@ -72,30 +73,7 @@ export class CoinbaseExchangeParser implements FrameParser {
       if (side === 'sell') lb.add(false, ch[i][1], ch[i][2]);
       else if (side !== 'buy') throw new Error(`Coinbase l2update with side ${JSON.stringify(side)}`);
     }
-    this.change(m.product_id, false, isoToNs(m.time), localTs, out);
-  }
-
-  private change(symbol: string, isSnapshot: boolean, exchTs: number, localTs: number, out: MarketEvent[]): void {
-    const lb = this.levels;
-    const nBids = lb.nBids;
-    out.push({
-      type: 'book_change',
-      venue: COINBASE_EXCHANGE,
-      symbol,
-      exchTs,
-      localTs,
-      isSnapshot,
-      nBids,
-      nAsks: lb.count - nBids,
-      levels: lb.take(),
-      priceDecimals: lb.priceDecimals,
-      sizeDecimals: lb.sizeDecimals,
-      seq: NaN,
-      firstSeq: NaN,
-      prevSeq: NaN,
-      checksum: NaN,
-      depth: 0,
-    });
+    out.push(lb.event(COINBASE_EXCHANGE, m.product_id, false, isoToNs(m.time), localTs, NaN));
   }
 
   /** Ticker → venue BBO. level2 carries no sequence, so it is not matched to a book state (seq NaN). */
@@ -108,25 +86,11 @@ export class CoinbaseExchangeParser implements FrameParser {
     const as = t.best_ask_size ?? '';
     const hasSizes = bs !== '' && as !== '';
     const inst = this.instruments.get(COINBASE_EXCHANGE, t.product_id);
-    const px = inst.price;
-    const sz = inst.size;
-    // Parse all values first: a scale may grow on any of them, and all must share the final scale.
-    px.toInt(bp), px.toInt(ap);
-    if (hasSizes) sz.toInt(bs), sz.toInt(as);
-    out.push({
-      type: 'bbo',
-      venue: COINBASE_EXCHANGE,
-      symbol: t.product_id,
-      exchTs: t.time ? isoToNs(t.time) : NaN,
-      localTs,
-      bidPrice: px.toInt(bp),
-      bidSize: hasSizes ? sz.toInt(bs) : NaN,
-      askPrice: px.toInt(ap),
-      askSize: hasSizes ? sz.toInt(as) : NaN,
-      priceDecimals: px.decimals,
-      sizeDecimals: sz.decimals,
-      seq: NaN,
-    });
+    // Without both sizes, only the prices are parsed (sizes NaN).
+    const ev = bboEvent(inst, COINBASE_EXCHANGE, t.product_id, NaN, localTs, bp, hasSizes ? bs : NaN, ap, hasSizes ? as : NaN, NaN);
+    // The time is read after the values: a frame with a bad time has grown the scales first.
+    ev.exchTs = t.time ? isoToNs(t.time) : NaN;
+    out.push(ev);
   }
 
   private match(m: ExMatch, localTs: number, out: MarketEvent[]): void {
@@ -134,19 +98,7 @@ export class CoinbaseExchangeParser implements FrameParser {
     const inst = this.instruments.get(COINBASE_EXCHANGE, m.product_id);
     const price = inst.price.toInt(m.price);
     const size = inst.size.toInt(m.size);
-    out.push({
-      type: 'trade',
-      venue: COINBASE_EXCHANGE,
-      symbol: m.product_id,
-      exchTs: isoToNs(m.time),
-      localTs,
-      price,
-      size,
-      priceDecimals: inst.price.decimals,
-      sizeDecimals: inst.size.decimals,
-      // Exchange docs (channels#match): "The side field indicates the maker order side."
-      aggressor: m.side === 'buy' ? ASK : BID,
-      id: String(m.trade_id),
-    });
+    // Exchange docs (channels#match): "The side field indicates the maker order side."
+    out.push(makeTrade(COINBASE_EXCHANGE, m.product_id, isoToNs(m.time), localTs, price, size, inst.price.decimals, inst.size.decimals, m.side === 'buy' ? ASK : BID, String(m.trade_id)));
   }
 }

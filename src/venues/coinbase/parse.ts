@@ -1,4 +1,5 @@
-import { ASK, BID, type MarketEvent } from '../../core/events.ts';
+import { bboEvent } from '../../core/bbo.ts';
+import { ASK, BID, makeTrade, type MarketEvent } from '../../core/events.ts';
 import { LevelBuilder, type InstrumentTable } from '../../core/instrument.ts';
 import type { FrameMeta, FrameParser } from '../venue.ts';
 import type { AtL2Event, AtMessage, AtTickerEvent, AtTradesEvent, CoinbaseError, ExMessage } from './messages.ts';
@@ -103,26 +104,9 @@ export class CoinbaseParser implements FrameParser {
         if (side === 'offer') lb.add(false, u[i].price_level, u[i].new_quantity);
         else if (side !== 'bid') throw new Error(`Coinbase l2_data update with side ${JSON.stringify(side)}`);
       }
-      const nBids = lb.nBids;
-      out.push({
-        type: 'book_change',
-        venue: COINBASE,
-        symbol: e.product_id,
-        // Matching-engine time of the change (the frame's own timestamp is its send time).
-        exchTs: u.length > 0 ? isoToNs(u[u.length - 1].event_time) : isoToNs(m.timestamp),
-        localTs,
-        isSnapshot: e.type === 'snapshot',
-        nBids,
-        nAsks: lb.count - nBids,
-        levels: lb.take(),
-        priceDecimals: lb.priceDecimals,
-        sizeDecimals: lb.sizeDecimals,
-        seq: m.sequence_num,
-        firstSeq: NaN,
-        prevSeq: NaN,
-        checksum: NaN,
-        depth: 0,
-      });
+      // exchTs: matching-engine time of the change (the frame's own timestamp is its send time).
+      const exchTs = u.length > 0 ? isoToNs(u[u.length - 1].event_time) : isoToNs(m.timestamp);
+      out.push(lb.event(COINBASE, e.product_id, e.type === 'snapshot', exchTs, localTs, m.sequence_num));
     }
   }
 
@@ -144,19 +128,7 @@ export class CoinbaseParser implements FrameParser {
         const inst = this.instruments.get(COINBASE, t.product_id);
         const price = inst.price.toInt(t.price);
         const size = inst.size.toInt(t.size);
-        out.push({
-          type: 'trade',
-          venue: COINBASE,
-          symbol: t.product_id,
-          exchTs: isoToNs(t.time),
-          localTs,
-          price,
-          size,
-          priceDecimals: inst.price.decimals,
-          sizeDecimals: inst.size.decimals,
-          aggressor: t.side === 'BUY' ? ASK : BID,
-          id: t.trade_id,
-        });
+        out.push(makeTrade(COINBASE, t.product_id, isoToNs(t.time), localTs, price, size, inst.price.decimals, inst.size.decimals, t.side === 'BUY' ? ASK : BID, t.trade_id));
       }
     }
   }
@@ -175,24 +147,7 @@ export class CoinbaseParser implements FrameParser {
         const bs = t.best_bid_quantity;
         const as = t.best_ask_quantity;
         if (!bp || !ap || !bs || !as) continue; // no BBO in this ticker (empty side or old format)
-        const inst = this.instruments.get(COINBASE, t.product_id);
-        const px = inst.price;
-        const sz = inst.size;
-        px.toInt(bp), px.toInt(ap), sz.toInt(bs), sz.toInt(as);
-        out.push({
-          type: 'bbo',
-          venue: COINBASE,
-          symbol: t.product_id,
-          exchTs,
-          localTs,
-          bidPrice: px.toInt(bp),
-          bidSize: sz.toInt(bs),
-          askPrice: px.toInt(ap),
-          askSize: sz.toInt(as),
-          priceDecimals: px.decimals,
-          sizeDecimals: sz.decimals,
-          seq: NaN,
-        });
+        out.push(bboEvent(this.instruments.get(COINBASE, t.product_id), COINBASE, t.product_id, exchTs, localTs, bp, bs, ap, as, NaN));
       }
     }
   }

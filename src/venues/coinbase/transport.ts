@@ -41,3 +41,14 @@ export function coinbaseExchangeSubscribe(productIds: string[], kinds: string[])
   channels.push('heartbeat');
   return JSON.stringify({ type: 'subscribe', product_ids: productIds, channels });
 }
+
+/** Advanced Trade unsubscribe for one channel (a book is resynced by unsubscribe + subscribe: the new subscription starts with a snapshot). */
+export function coinbaseUnsubscribeMessage(productIds: string[], kind: 'book' | 'trades' | 'bbo'): string {
+  const channel = kind === 'book' ? 'level2' : kind === 'trades' ? 'market_trades' : 'ticker';
+  return JSON.stringify({ type: 'unsubscribe', product_ids: productIds, channel });
+}
+
+/** Products lobkit puts on one connection (level2 for many products is a heavy stream). */
+export const MAX_PRODUCTS_PER_CONNECTION = 50;
+/** No client ping in the protocol; a WebSocket ping frame keeps a dead connection from going unnoticed. */
+export const CLIENT_PING_MS = 20_000;

@@ -1,5 +1,6 @@
 import { POW10, type Scale } from '../../core/decimal.ts';
-import { ASK, BID, type BookChange, type MarketEvent } from '../../core/events.ts';
+import { bboEvent } from '../../core/bbo.ts';
+import { ASK, BID, makeTrade, type BookChange, type MarketEvent } from '../../core/events.ts';
 import { LevelBuilder, type Instrument, type InstrumentTable } from '../../core/instrument.ts';
 import type { FrameMeta, FrameParser } from '../venue.ts';
 import type {
@@ -131,19 +132,7 @@ export class KrakenParser implements FrameParser {
       if (side !== 'b' && side !== 's') throw new Error(`Kraken v1 trade with side ${JSON.stringify(side)}`);
       const price = inst.price.toInt(t[0]);
       const size = inst.size.toInt(t[1]);
-      out.push({
-        type: 'trade',
-        venue: VENUE,
-        symbol: pair,
-        exchTs: secToNs(t[2]),
-        localTs,
-        price,
-        size,
-        priceDecimals: inst.price.decimals,
-        sizeDecimals: inst.size.decimals,
-        aggressor: side === 'b' ? BID : ASK,
-        id: t[6] !== undefined ? String(t[6]) : '',
-      });
+      out.push(makeTrade(VENUE, pair, secToNs(t[2]), localTs, price, size, inst.price.decimals, inst.size.decimals, side === 'b' ? BID : ASK, t[6] !== undefined ? String(t[6]) : ''));
     }
   }
 
@@ -206,19 +195,7 @@ export class KrakenParser implements FrameParser {
       const inst = this.instruments.get(VENUE, t.symbol);
       const price = inst.price.toInt(t.price);
       const size = inst.size.toInt(t.qty);
-      out.push({
-        type: 'trade',
-        venue: VENUE,
-        symbol: t.symbol,
-        exchTs: isoToNs(t.timestamp),
-        localTs,
-        price,
-        size,
-        priceDecimals: inst.price.decimals,
-        sizeDecimals: inst.size.decimals,
-        aggressor: t.side === 'buy' ? BID : ASK,
-        id: String(t.trade_id),
-      });
+      out.push(makeTrade(VENUE, t.symbol, isoToNs(t.timestamp), localTs, price, size, inst.price.decimals, inst.size.decimals, t.side === 'buy' ? BID : ASK, String(t.trade_id)));
     }
   }
 
@@ -255,64 +232,18 @@ export class KrakenParser implements FrameParser {
   /** The built levels as a BookChange at the pair's wire decimals (see the class comment). */
   private change(inst: Instrument, isSnapshot: boolean, exchTs: number, localTs: number, checksum: number, depth: number): BookChange {
     const lb = this.lb;
-    const levels = lb.take();
-    let pd = lb.priceDecimals;
-    let sd = lb.sizeDecimals;
     // The scale drops trailing zeros ("354.80000000" needs 1 decimal); the checksum needs them.
     const pw = inst.price.wireDecimals;
-    if (pw > pd) {
-      const m = POW10[pw - pd];
-      for (let i = 0; i < levels.length; i += 2) levels[i] *= m;
-      inst.price.decimals = pd = pw;
-    }
     const sw = inst.size.wireDecimals;
-    if (sw > sd) {
-      const m = POW10[sw - sd];
-      for (let i = 1; i < levels.length; i += 2) levels[i] *= m;
-      inst.size.decimals = sd = sw;
-    }
-    const nBids = lb.nBids;
-    return {
-      type: 'book_change',
-      venue: VENUE,
-      symbol: inst.symbol,
-      exchTs,
-      localTs,
-      isSnapshot,
-      nBids,
-      nAsks: lb.count - nBids,
-      levels,
-      priceDecimals: pd,
-      sizeDecimals: sd,
-      seq: NaN,
-      firstSeq: NaN,
-      prevSeq: NaN,
-      checksum,
-      depth,
-    };
+    if (pw > lb.priceDecimals) inst.price.decimals = pw;
+    if (sw > lb.sizeDecimals) inst.size.decimals = sw;
+    lb.widen(pw, sw);
+    return lb.event(VENUE, inst.symbol, isSnapshot, exchTs, localTs, NaN, NaN, NaN, checksum, depth);
   }
 
   private bbo(symbol: string, bid: string | number, bidSize: string | number, ask: string | number, askSize: string | number, exchTs: number, localTs: number, out: MarketEvent[]): void {
     if (typeof symbol !== 'string') throw new Error('Kraken ticker without a symbol');
-    const inst = this.instruments.get(VENUE, symbol);
-    const px = inst.price;
-    const sz = inst.size;
-    // Parse all four first: a scale may grow on any of them, and all must share the final scale.
-    px.toInt(bid), px.toInt(ask), sz.toInt(bidSize), sz.toInt(askSize);
-    out.push({
-      type: 'bbo',
-      venue: VENUE,
-      symbol,
-      exchTs,
-      localTs,
-      bidPrice: px.toInt(bid),
-      bidSize: sz.toInt(bidSize),
-      askPrice: px.toInt(ask),
-      askSize: sz.toInt(askSize),
-      priceDecimals: px.decimals,
-      sizeDecimals: sz.decimals,
-      seq: NaN,
-    });
+    out.push(bboEvent(this.instruments.get(VENUE, symbol), VENUE, symbol, exchTs, localTs, bid, bidSize, ask, askSize, NaN));
   }
 }
 

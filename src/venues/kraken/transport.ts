@@ -77,3 +77,13 @@ export function subscribeMessages(version: KrakenVersion, symbols: string[], cha
   }
   return out;
 }
+
+/** v1: `{"event":"unsubscribe","pair":[...],"subscription":{"name":...,"depth"?}}` (a book is resynced by unsubscribe + subscribe: the new subscription starts with a snapshot). */
+export function v1Unsubscribe(channel: KrakenChannel, pairs: string[], opts: { depth?: number } = {}): string {
+  const subscription: { name: string; depth?: number } = { name: channel };
+  if (channel === 'book') subscription.depth = opts.depth ?? 10;
+  return JSON.stringify({ event: 'unsubscribe', pair: pairs, subscription });
+}
+
+/** Pairs lobkit puts on one connection. */
+export const MAX_PAIRS_PER_CONNECTION = 100;

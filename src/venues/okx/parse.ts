@@ -1,4 +1,5 @@
-import { ASK, BID, type MarketEvent } from '../../core/events.ts';
+import { bboEvent } from '../../core/bbo.ts';
+import { ASK, BID, makeTrade, type MarketEvent } from '../../core/events.ts';
 import { LevelBuilder, type InstrumentTable } from '../../core/instrument.ts';
 import type { FrameMeta, FrameParser } from '../venue.ts';
 import type { OkxArg, OkxBook, OkxEventMsg, OkxFundingRate, OkxMarkPrice, OkxPush, OkxRest, OkxTicker, OkxTrade } from './messages.ts';
@@ -69,28 +70,23 @@ export class OkxParser implements FrameParser {
       lb.begin(inst);
       for (let i = 0; i < d.bids.length; i++) lb.add(true, d.bids[i][0], d.bids[i][1]);
       for (let i = 0; i < d.asks.length; i++) lb.add(false, d.asks[i][0], d.asks[i][1]);
-      const nBids = lb.nBids;
-      out.push({
-        type: 'book_change',
-        venue: OKX,
-        symbol,
-        exchTs: Number(d.ts) * MS,
-        localTs,
-        isSnapshot,
-        nBids,
-        nAsks: lb.count - nBids,
-        levels: lb.take(),
-        priceDecimals: lb.priceDecimals,
-        sizeDecimals: lb.sizeDecimals,
-        seq: typeof d.seqId === 'number' ? d.seqId : NaN,
-        firstSeq: NaN,
-        prevSeq: typeof d.prevSeqId === 'number' ? d.prevSeqId : NaN,
-        // OKX sends a signed int32; 0 means "not computed". Stored as uint32 like every venue's.
-        checksum: typeof d.checksum === 'number' && d.checksum !== 0 ? d.checksum >>> 0 : NaN,
-        // OKX keeps 400 (books, books-l2-tbt) or 50 levels but does not say what happens at the
-        // edge; the checksum covers only the top 25, so the book is not truncated.
-        depth: 0,
-      });
+      out.push(
+        lb.event(
+          OKX,
+          symbol,
+          isSnapshot,
+          Number(d.ts) * MS,
+          localTs,
+          typeof d.seqId === 'number' ? d.seqId : NaN,
+          NaN,
+          typeof d.prevSeqId === 'number' ? d.prevSeqId : NaN,
+          // OKX sends a signed int32; 0 means "not computed". Stored as uint32 like every venue's.
+          typeof d.checksum === 'number' && d.checksum !== 0 ? d.checksum >>> 0 : NaN,
+          // OKX keeps 400 (books, books-l2-tbt) or 50 levels but does not say what happens at the
+          // edge; the checksum covers only the top 25, so the book is not truncated.
+          0,
+        ),
+      );
     }
   }
 
@@ -118,25 +114,7 @@ export class OkxParser implements FrameParser {
   }
 
   private bbo(symbol: string, bp: string, bs: string, ap: string, as: string, exchTs: number, localTs: number, out: MarketEvent[]): void {
-    const inst = this.instruments.get(OKX, symbol);
-    const px = inst.price;
-    const sz = inst.size;
-    // Parse all four first: a scale may grow on any of them, and all must share the final scale.
-    px.toInt(bp), px.toInt(ap), sz.toInt(bs), sz.toInt(as);
-    out.push({
-      type: 'bbo',
-      venue: OKX,
-      symbol,
-      exchTs,
-      localTs,
-      bidPrice: px.toInt(bp),
-      bidSize: sz.toInt(bs),
-      askPrice: px.toInt(ap),
-      askSize: sz.toInt(as),
-      priceDecimals: px.decimals,
-      sizeDecimals: sz.decimals,
-      seq: NaN,
-    });
+    out.push(bboEvent(this.instruments.get(OKX, symbol), OKX, symbol, exchTs, localTs, bp, bs, ap, as, NaN));
   }
 
   private trades(data: OkxTrade[], localTs: number, out: MarketEvent[]): void {
@@ -146,19 +124,8 @@ export class OkxParser implements FrameParser {
       const inst = this.instruments.get(OKX, t.instId);
       const price = inst.price.toInt(t.px);
       const size = inst.size.toInt(t.sz);
-      out.push({
-        type: 'trade',
-        venue: OKX,
-        symbol: t.instId,
-        exchTs: Number(t.ts) * MS,
-        localTs,
-        price,
-        size,
-        priceDecimals: inst.price.decimals,
-        sizeDecimals: inst.size.decimals,
-        aggressor: t.side === 'buy' ? BID : ASK, // OKX `side` is the taker's
-        id: t.tradeId,
-      });
+      // OKX `side` is the taker's.
+      out.push(makeTrade(OKX, t.instId, Number(t.ts) * MS, localTs, price, size, inst.price.decimals, inst.size.decimals, t.side === 'buy' ? BID : ASK, t.tradeId));
     }
   }
 

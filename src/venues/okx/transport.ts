@@ -43,3 +43,9 @@ export function okxSubscribe(args: OkxSubArg[]): string {
 export function okxUnsubscribe(args: OkxSubArg[]): string {
   return JSON.stringify({ op: 'unsubscribe', args });
 }
+
+/** Book channel for a depth: 5 → `books5` (full top-5 snapshots), 400 → `books` (snapshot + updates, CRC32). */
+export const OKX_BOOK_DEPTHS: Record<number, 'books5' | 'books'> = { 5: 'books5', 400: 'books' };
+
+/** Channel args lobkit puts on one connection. */
+export const MAX_ARGS_PER_CONNECTION = 240;
