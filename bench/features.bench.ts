@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   const files = allFiles();
   const nFeatures = new FeaturePipeline({ spec: DEFAULT_SPEC }).spec.features.length;
   console.log(`lobkit features benchmark — ${files.length} Binance files (${BINANCE}), default spec ${DEFAULT_SPEC.hash} (${nFeatures} operators), ${rounds} rounds`);
-  console.log('the machine is shared (2 cores, other jobs running): medians and best-of-N; compare the ratios, measured in the same run');
+  console.log('medians and best-of-N of wall and process CPU time (CPU time is steadier on a shared machine); compare the ratios, measured in the same run');
   await replayBook(files.slice(0, 1)); // JIT warm-up
   await replayFeatures(files.slice(0, 1));
 

@@ -1,6 +1,12 @@
 import type { FeatureContext } from './context.ts';
 import { WANT_BOOK, WANT_TRADE, type Feature } from './feature.ts';
 
+const O = 0;
+const H = 1;
+const L = 2;
+const C = 3;
+const END = 4;
+
 /**
  * Base of the operators computed on time bars of the mid: bars [k·B, (k+1)·B) aligned to the epoch,
  * with the OHLC of the mid's path (a bar opens at the previous close, the mid in force at its
@@ -12,11 +18,11 @@ import { WANT_BOOK, WANT_TRADE, type Feature } from './feature.ts';
 export abstract class BarFeature implements Feature {
   readonly wants: number;
   protected readonly barNs: number;
-  private barEnd = NaN;
-  private bo = NaN;
-  private bh = NaN;
-  private bl = NaN;
-  private bc = NaN;
+  /**
+   * Open, high, low, close and end of the current bar. In a typed array, not fields: this base class's
+   * methods serve a dozen subclasses (a megamorphic site), where V8 boxes every double field store.
+   */
+  private readonly st = new Float64Array([NaN, NaN, NaN, NaN, NaN]);
   /** Bars closed so far. */
   bars = 0;
 
@@ -44,43 +50,45 @@ export abstract class BarFeature implements Feature {
   protected wantsEveryBookEvent = false;
 
   update(ctx: FeatureContext): void {
+    const st = this.st;
     const now = ctx.now;
-    if (now >= this.barEnd) this.roll(now);
+    if (now >= st[END]) this.roll(now);
     if (ctx.ev!.type === 'trade') {
-      if (this.barEnd === this.barEnd) this.onTrade(ctx);
+      if (st[END] === st[END]) this.onTrade(ctx);
       return;
     }
     const m = ctx.mid;
     // Most book messages change levels behind the touch: the mid path (and so the bar) is unchanged.
-    if (m === ctx.prevMid && this.barEnd === this.barEnd && !this.wantsEveryBookEvent) return;
+    if (m === ctx.prevMid && st[END] === st[END] && !this.wantsEveryBookEvent) return;
     this.onBook(ctx);
     if (!ctx.valid || m !== m) return;
-    if (this.barEnd !== this.barEnd) {
-      this.barEnd = (Math.floor(now / this.barNs) + 1) * this.barNs;
-      this.bo = this.bh = this.bl = this.bc = m;
+    if (st[END] !== st[END]) {
+      st[END] = (Math.floor(now / this.barNs) + 1) * this.barNs;
+      st[O] = st[H] = st[L] = st[C] = m;
       return;
     }
-    if (m > this.bh) this.bh = m;
-    if (m < this.bl) this.bl = m;
-    this.bc = m;
+    if (m > st[H]) st[H] = m;
+    if (m < st[L]) st[L] = m;
+    st[C] = m;
   }
 
   private roll(now: number): void {
+    const st = this.st;
     let k = 0;
-    while (now >= this.barEnd) {
+    while (now >= st[END]) {
       this.bars++;
-      this.onBar(this.bo, this.bh, this.bl, this.bc, this.barEnd);
-      this.bo = this.bh = this.bl = this.bc;
-      this.barEnd += this.barNs;
-      if (++k >= this.maxFlat && now >= this.barEnd) {
-        this.barEnd = (Math.floor(now / this.barNs) + 1) * this.barNs;
+      this.onBar(st[O], st[H], st[L], st[C], st[END]);
+      st[O] = st[H] = st[L] = st[C];
+      st[END] += this.barNs;
+      if (++k >= this.maxFlat && now >= st[END]) {
+        st[END] = (Math.floor(now / this.barNs) + 1) * this.barNs;
         break;
       }
     }
   }
 
   write(out: Float64Array, at: number, ctx: FeatureContext): void {
-    if (ctx.now >= this.barEnd) this.roll(ctx.now);
+    if (ctx.now >= this.st[END]) this.roll(ctx.now);
     this.writeValues(out, at, ctx);
   }
 }

@@ -52,8 +52,10 @@ const T_BID = 4;
  *
  * Rows (`names`: CORE_COLUMNS then the spec's columns) go to the sink. Look-ahead is impossible by
  * construction: a row is written before any later event reaches an operator (and `onEvent`
- * refuses an event past a grid row that was not emitted first), and operators get the row only
- * during their `write` — a feature that writes into a row later is caught and rejected.
+ * refuses an event past a grid row that was not emitted first), and operators write into a work
+ * row that is copied out when complete and then filled with a canary — a feature that writes into a
+ * row after its `write` (say, from a later event) is caught at the next row and rejected.
+ * Event, trade and volume sampling need no `advance` (their rows come after the event).
  */
 export class FeatureSet {
   readonly spec: FeatureSpec;

@@ -44,6 +44,10 @@ export class FeaturePipeline {
   private readonly filter: Set<string> | undefined;
   private lastState: InstrumentState | undefined;
   private lastInst: InstrumentFeatures | undefined;
+  /** The filter's verdict on the last (venue, symbol) seen (no string work per event). */
+  private fSymbol = '';
+  private fVenue = '';
+  private fAllowed = false;
 
   constructor(private readonly opts: PipelineOptions = {}) {
     this.spec = opts.spec === undefined ? normalizeSpec(DEFAULT_SPEC_INPUT, { ops: opts.ops }) : normalizeSpec(opts.spec, { ops: opts.ops });
@@ -54,7 +58,14 @@ export class FeaturePipeline {
   /** Pushes one event; returns the rows it caused (time-grid rows due before it, then its own). */
   push(ev: MarketEvent): number {
     const filter = this.filter;
-    if (filter !== undefined && !filter.has(ev.symbol.toUpperCase()) && !filter.has(`${ev.venue}:${ev.symbol}`.toUpperCase())) return 0;
+    if (filter !== undefined) {
+      if (ev.symbol !== this.fSymbol || ev.venue !== this.fVenue) {
+        this.fSymbol = ev.symbol;
+        this.fVenue = ev.venue;
+        this.fAllowed = filter.has(ev.symbol.toUpperCase()) || filter.has(`${ev.venue}:${ev.symbol}`.toUpperCase());
+      }
+      if (!this.fAllowed) return 0;
+    }
     const st = this.engine.state(ev.venue, ev.symbol);
     let inst = this.lastInst;
     if (st !== this.lastState || inst === undefined) {

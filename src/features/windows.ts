@@ -57,7 +57,8 @@ export class TimeWindows {
     if (this.counts[this.last] === this.cap) this.grow();
     const at = this.tail;
     this.ts[at] = ts;
-    this.vals.fill(0, at * this.k, at * this.k + this.k);
+    const o = at * this.k;
+    for (let j = 0; j < this.k; j++) this.vals[o + j] = 0;
     this.tail = (at + 1) & this.mask;
     const nw = this.counts.length;
     for (let w = 0; w < nw; w++) this.counts[w]++;

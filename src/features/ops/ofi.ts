@@ -122,7 +122,7 @@ class Ofi implements Feature {
     }
   }
 
-  /** ofi^I = w₁ᵀ x / ‖w₁‖₁ with w₁ the first principal component of x's EWMA covariance (power iteration, warm-started). */
+  /** ofi^I = w₁ᵀ x / ‖w₁‖₁ with w₁ the first principal component of x's EWMA covariance (power iteration, warm-started; sign: Σw₁ > 0). */
   private integrated(w: number, x: Float64Array): number {
     const L = this.L;
     const a = this.alpha;
@@ -142,7 +142,8 @@ class Ofi implements Feature {
     }
     const pc = this.pc;
     const v = this.tmp;
-    for (let it = 0; it < 4; it++) {
+    // Two power-iteration steps per row, warm-started from the last vector: the covariance moves slowly.
+    for (let it = 0; it < 2; it++) {
       let norm = 0;
       for (let i = 0; i < L; i++) {
         let s = 0;
