@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../core/errors.ts';
 import { registerBook } from './commands/book.ts';
 import { registerReplay } from './commands/replay.ts';
+import { registerRecord } from './commands/record.ts';
+import { registerVenueSim } from './commands/venue-sim.ts';
 import { registerFeatures } from './commands/features.ts';
 import { registerLabel } from './commands/label.ts';
 import { registerDataset } from './commands/dataset.ts';
@@ -13,6 +15,7 @@ import { registerTrain } from './commands/train.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerModels } from './commands/models.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerDemo } from './commands/demo.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,6 +27,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerReplay(program);
   registerBook(program);
+  registerRecord(program);
+  registerVenueSim(program);
   registerFeatures(program);
   registerLabel(program);
   registerDataset(program);
@@ -34,6 +39,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerModels(program);
   registerSimulate(program);
+  registerDemo(program);
   return program;
 }
 

@@ -90,3 +90,22 @@ test('bookTicker carries the id of the change it shows; trades number up by one'
   assert.deepEqual([a.p, a.q, a.m, a.X], ['60010.10', '0.002', false, 'MARKET']);
   for (let i = 1; i < frames.length; i++) assert.ok(frames[i].local > frames[i - 1].local, 'receive times increase');
 });
+
+test('a level created and removed within one window is still published: a REST snapshot taken in between may show it', () => {
+  const { book, feed, frames } = setup('binance-usdm');
+  book.set(0, 600_100, 5);
+  book.set(1, 600_101, 7);
+  feed.nextId(1e6);
+  feed.depth(2e6);
+  book.set(0, 600_080, 3); // a bid appears…
+  const lid = feed.nextId(3e6);
+  const snap = JSON.parse(feed.restSnapshot(3e6, 10, 0)) as { lastUpdateId: number; bids: [string, string][] };
+  assert.equal(snap.lastUpdateId, lid);
+  assert.ok(snap.bids.some((l) => l[0] === '60008.00'), 'the snapshot shows the transient bid');
+  book.set(0, 600_080, 0); // …and goes before the window closes
+  feed.nextId(4e6);
+  feed.depth(5e6);
+  const d = JSON.parse(frames.at(-1)!.text).data;
+  assert.ok(d.U <= lid && lid <= d.u, 'the diff straddles the snapshot');
+  assert.deepEqual(d.b, [['60008.00', '0.000']], 'its removal reaches a book built from that snapshot');
+});

@@ -1,4 +1,5 @@
 import { formatScaled, toScaled } from '../core/decimal.ts';
+import { ascii, AsciiBuffer } from './ascii.ts';
 import type { SimBook } from './book.ts';
 import type { InstrumentParams, SynthVenue } from './params.ts';
 import type { Rng } from './rng.ts';
@@ -15,10 +16,44 @@ export const FRAME_KINDS = ['depth', 'bookTicker', 'trade', 'markPrice', 'snapsh
 /** Receives frames in arrival order. `localNs`: receive time, ns since the simulation start. */
 export interface FrameSink {
   frame(localNs: number, kind: FrameKind, text: string): void;
+  /**
+   * Optional fast path (both or neither): `beginFrame` returns the buffer the frame's latin1 bytes
+   * are appended to, `endFrame` says it is complete. A sink that has it receives every frame but
+   * the REST snapshot and markPrice this way, with no string built.
+   */
+  beginFrame?(localNs: number, kind: FrameKind): AsciiBuffer;
+  endFrame?(): void;
 }
+
+const Q = 34; // '"'
+const COMMA = 44;
+const TRUE = ascii('true');
+const FALSE = ascii('false');
+const CLOSE2 = ascii('}}');
+const TICKER_B = ascii('","B":"');
+const TICKER_A = ascii('","a":"');
+const TICKER_AQ = ascii('","A":"');
+const TICKER_T = ascii(',"T":');
+const TICKER_E = ascii(',"E":');
+const TRADE_T = ascii(',"T":');
+const TRADE_P = ascii(',"p":"');
+const TRADE_Q = ascii('","q":"');
+const TRADE_X = ascii('","X":"MARKET","m":');
+const TRADE_ST = ascii('","T":');
+const TRADE_M = ascii(',"m":');
+const TRADE_MM = ascii(',"M":true}}');
+const DEPTH_T = ascii(',"T":');
+const DEPTH_U = ascii(',"u":');
+const DEPTH_PU = ascii(',"pu":');
+const DEPTH_B = ascii(',"b":[');
+const DEPTH_A = ascii('],"a":[');
+const DEPTH_END = ascii(']}}');
 
 const MS = 1e6;
 const SIZE_CACHE = 1 << 16;
+
+/** Quantiles of the unit exponential at 1024 equally spaced probabilities: cheap draws for latencies and id gaps. */
+const EXP_TABLE = Float64Array.from({ length: 1024 }, (_, k) => -Math.log(1 - (k + 0.5) / 1024));
 
 /**
  * Writes the frames of one instrument exactly as Binance sends them (combined-stream envelopes,
@@ -34,11 +69,23 @@ export class BinanceFeed {
   private readonly sd: number;
   private readonly tickScaled: number;
   private readonly lotScaled: number;
-  private readonly depthHead: string;
-  private readonly tickerHead: string;
-  private readonly tradeHead: string;
   private readonly markHead: string;
   private readonly sym: string;
+  // Constant pieces of the frames, latin1 bytes (field order as in the real streams).
+  private readonly depthHead: Uint8Array;
+  private readonly depthMid: Uint8Array;
+  private readonly tickerHead: Uint8Array;
+  private readonly tickerMid: Uint8Array;
+  private readonly tradeHead: Uint8Array;
+  private readonly tradeMid: Uint8Array;
+  private readonly pPow: number;
+  private readonly sPow: number;
+  /** Where the frame being built goes: the sink's buffer, or `own` for a string sink. */
+  private w: AsciiBuffer;
+  private readonly own = new AsciiBuffer();
+  private readonly bytesSink: boolean;
+  private openLocal = 0;
+  private openKind: FrameKind = F_DEPTH;
   private priceCache: (string | undefined)[];
   private cacheBase: number;
   private readonly sizeCache: (string | undefined)[] = new Array(SIZE_CACHE);
@@ -49,6 +96,8 @@ export class BinanceFeed {
   lastLocal = -Infinity;
   /** Off during burn-in: the model runs, nothing is written. */
   enabled = false;
+  /** The recorder stops here (receive time, ns since start): later frames are never received. */
+  cutoffNs = Infinity;
   private snapshotText = '';
   private snapshotLocal = Infinity;
   /** Update ids: first and last of the current window; last published u. */
@@ -83,10 +132,17 @@ export class BinanceFeed {
     this.lotScaled = toScaled(p.lotSize, p.sizeDecimals);
     const lower = p.symbol.toLowerCase();
     this.sym = `"s":"${p.symbol}"`;
-    this.depthHead = `{"stream":"${lower}@depth@${this.futures ? '0ms' : '100ms'}","data":{"e":"depthUpdate","E":`;
-    this.tickerHead = `{"stream":"${lower}@bookTicker","data":{${this.futures ? '"e":"bookTicker",' : ''}"u":`;
-    this.tradeHead = `{"stream":"${lower}@trade","data":{"e":"trade","E":`;
+    this.depthHead = ascii(`{"stream":"${lower}@depth@${this.futures ? '0ms' : '100ms'}","data":{"e":"depthUpdate","E":`);
+    this.depthMid = ascii(`,${this.sym},"U":`);
+    this.tickerHead = ascii(`{"stream":"${lower}@bookTicker","data":{${this.futures ? '"e":"bookTicker",' : ''}"u":`);
+    this.tickerMid = ascii(`,${this.sym},"b":"`);
+    this.tradeHead = ascii(`{"stream":"${lower}@trade","data":{"e":"trade","E":`);
+    this.tradeMid = ascii(`,${this.sym},"t":`);
     this.markHead = `{"stream":"${lower}@markPrice@1s","data":{"e":"markPriceUpdate","E":`;
+    this.pPow = 10 ** p.priceDecimals;
+    this.sPow = 10 ** p.sizeDecimals;
+    this.bytesSink = typeof sink.beginFrame === 'function' && typeof sink.endFrame === 'function';
+    this.w = this.own;
     this.priceCache = new Array(book.width);
     this.cacheBase = book.base;
     this.latBase = p.feed.latencyMs * MS;
@@ -124,18 +180,57 @@ export class BinanceFeed {
     this.cacheBase = this.book.base;
   }
 
+  /** Writes the exact price of absolute tick `p`. */
+  private wPrice(p: number): void {
+    this.w.scaled(p * this.tickScaled, this.pd, this.pPow);
+  }
+
+  /** Writes the exact size of `lots`. */
+  private wSize(lots: number): void {
+    this.w.scaled(lots * this.lotScaled, this.sd, this.sPow);
+  }
+
+  /**
+   * Starts a frame the venue sends at `exchNs`: draws its receive time and returns the buffer to
+   * build it in, or null when the recorder never receives it (nothing to build).
+   */
+  private open(exchNs: number, kind: FrameKind): AsciiBuffer | null {
+    const local = this.receive(exchNs);
+    if (local >= this.cutoffNs) return null;
+    this.openLocal = local;
+    this.openKind = kind;
+    if (this.bytesSink) this.w = this.sink.beginFrame!(local, kind);
+    else {
+      this.w = this.own;
+      this.w.pos = 0;
+    }
+    return this.w;
+  }
+
+  /** Completes the frame started by `open`. */
+  private close(): void {
+    if (this.bytesSink) this.sink.endFrame!();
+    else this.sink.frame(this.openLocal, this.openKind, this.own.buf.toString('latin1', 0, this.own.pos));
+  }
+
   private emit(exchNs: number, kind: FrameKind, text: string): void {
-    let local = exchNs + this.latBase + this.latJitter * this.rng.exp();
+    const local = this.receive(exchNs);
+    if (local < this.cutoffNs) this.sink.frame(local, kind, text);
+  }
+
+  /** Draws the receive time of a frame the venue sends at `exchNs` (writing a REST snapshot received before it). */
+  private receive(exchNs: number): number {
+    let local = exchNs + this.latBase + this.latJitter * EXP_TABLE[this.rng.nextU32() >>> 22];
     if (local <= this.lastLocal) local = this.lastLocal + 100;
     if (this.snapshotLocal <= local) {
       const sl = this.snapshotLocal > this.lastLocal ? this.snapshotLocal : this.lastLocal + 100;
       this.snapshotLocal = Infinity;
-      this.sink.frame(sl, F_SNAPSHOT, this.snapshotText);
+      if (sl < this.cutoffNs) this.sink.frame(sl, F_SNAPSHOT, this.snapshotText);
       this.snapshotText = '';
       if (local <= sl) local = sl + 100;
     }
     this.lastLocal = local;
-    this.sink.frame(local, kind, text);
+    return local;
   }
 
   private ms(ns: number): number {
@@ -147,7 +242,7 @@ export class BinanceFeed {
    * (ids used elsewhere in its engine): a geometric-like gap with mean `idsPerEvent − 1` first.
    */
   nextId(t: number): number {
-    const gap = this.idGapMean > 0 ? Math.floor(this.rng.exp() * this.idGapMean) : 0;
+    const gap = this.idGapMean > 0 ? Math.floor(EXP_TABLE[this.rng.nextU32() >>> 22] * this.idGapMean) : 0;
     const id = this.lastId + 1 + gap;
     this.lastId = id;
     if (this.windowFirstId !== this.windowFirstId) this.windowFirstId = id;
@@ -168,11 +263,29 @@ export class BinanceFeed {
     this.tBidQ = bq;
     this.tAskQ = aq;
     if (!this.enabled) return;
-    const body = `${this.lastId},${this.sym},"b":"${this.price(bb)}","B":"${this.size(bq)}","a":"${this.price(ba)}","A":"${this.size(aq)}"`;
+    // {head}u,"s":"SYM","b":"<p>","B":"<q>","a":"<p>","A":"<q>"[,"T":ms,"E":ms]}}
+    const w = this.open(t, F_TICKER);
+    if (w === null) return;
+    w.raw(this.tickerHead);
+    w.uint(this.lastId);
+    w.raw(this.tickerMid);
+    this.wPrice(bb);
+    w.raw(TICKER_B);
+    this.wSize(bq);
+    w.raw(TICKER_A);
+    this.wPrice(ba);
+    w.raw(TICKER_AQ);
+    this.wSize(aq);
+    w.byte(Q);
     if (this.futures) {
       const ms = this.ms(t);
-      this.emit(t, F_TICKER, `${this.tickerHead}${body},"T":${ms},"E":${ms}}}`);
-    } else this.emit(t, F_TICKER, `${this.tickerHead}${body}}}`);
+      w.raw(TICKER_T);
+      w.uint(ms);
+      w.raw(TICKER_E);
+      w.uint(ms);
+    }
+    w.raw(CLOSE2);
+    this.close();
   }
 
   /** One trade print: `buyerMaker` when the aggressor sold. */
@@ -180,17 +293,41 @@ export class BinanceFeed {
     const id = ++this.tradeId;
     if (!this.enabled) return;
     const T = this.ms(t);
+    // futures: {head}T,"T":T,"s":"SYM","t":id,"p":"<p>","q":"<q>","X":"MARKET","m":bool}}
+    // spot:    {head}T,"s":"SYM","t":id,"p":"<p>","q":"<q>","T":T,"m":bool,"M":true}}
+    const w = this.open(t, F_TRADE);
+    if (w === null) return;
+    w.raw(this.tradeHead);
+    w.uint(T);
     if (this.futures) {
-      this.emit(t, F_TRADE, `${this.tradeHead}${T},"T":${T},${this.sym},"t":${id},"p":"${this.price(p)}","q":"${this.size(lots)}","X":"MARKET","m":${buyerMaker}}}`);
-    } else {
-      this.emit(t, F_TRADE, `${this.tradeHead}${T},${this.sym},"t":${id},"p":"${this.price(p)}","q":"${this.size(lots)}","T":${T},"m":${buyerMaker},"M":true}}`);
+      w.raw(TRADE_T);
+      w.uint(T);
     }
+    w.raw(this.tradeMid);
+    w.uint(id);
+    w.raw(TRADE_P);
+    this.wPrice(p);
+    w.raw(TRADE_Q);
+    this.wSize(lots);
+    if (this.futures) {
+      w.raw(TRADE_X);
+      w.raw(buyerMaker ? TRUE : FALSE);
+      w.raw(CLOSE2);
+    } else {
+      w.raw(TRADE_ST);
+      w.uint(T);
+      w.raw(TRADE_M);
+      w.raw(buyerMaker ? TRUE : FALSE);
+      w.raw(TRADE_MM);
+    }
+    this.close();
   }
 
   /**
    * Publishes the window's diff at time `t` (if any update id was used) and starts a new window.
-   * Levels are those whose size on their side differs from the window's start; futures list both
-   * sides by ascending price, spot best-first, as in the real streams.
+   * Levels are those updated on their side during the window, with their final size (0 for a
+   * price that left the side); futures list both sides by ascending price, spot best-first, as in
+   * the real streams.
    */
   depth(t: number): void {
     const b = this.book;
@@ -210,32 +347,76 @@ export class BinanceFeed {
       const relBid = b.bestBid - base;
       const relAsk = b.bestAsk - base;
       const q = b.q;
+      // Every level updated in the window is published with its final size, even when that equals
+      // its size before (as Binance does): a REST snapshot taken mid-window may show the level's
+      // intermediate size, which the diff must overwrite.
       for (let k = 0; k < n; k++) {
-        const i = b.dirty[k];
-        const side = b.dirtySide[k];
-        const now = side === 0 ? (i <= relBid ? q[i] : 0) : i >= relAsk ? q[i] : 0;
-        if (now === b.dirtyPrev[k]) continue;
-        if (side === 0) bi[nb++] = i;
-        else ai[na++] = i;
+        if (b.dirtySide[k] === 0) bi[nb++] = b.dirty[k];
+        else ai[na++] = b.dirty[k];
       }
       const bs = bi.subarray(0, nb).sort();
       const as = ai.subarray(0, na).sort();
-      let s = '';
-      if (this.futures) {
-        s = `${this.depthHead}${this.ms(t)},"T":${this.ms(this.windowLastTs)},${this.sym},"U":${this.windowFirstId},"u":${this.lastId},"pu":${this.publishedId},"b":[`;
-        for (let k = 0; k < nb; k++) s += (k ? ',["' : '["') + this.price(bs[k] + base) + '","' + this.size(relBid >= bs[k] ? q[bs[k]] : 0) + '"]';
-      } else {
-        s = `${this.depthHead}${this.ms(t)},${this.sym},"U":${this.windowFirstId},"u":${this.lastId},"b":[`;
-        for (let k = nb - 1; k >= 0; k--) s += (k < nb - 1 ? ',["' : '["') + this.price(bs[k] + base) + '","' + this.size(relBid >= bs[k] ? q[bs[k]] : 0) + '"]';
+      // futures: {head}E,"T":T,"s":"SYM","U":U,"u":u,"pu":pu,"b":[...],"a":[...]}}  (both sides ascending)
+      // spot:    {head}E,"s":"SYM","U":U,"u":u,"b":[...],"a":[...]}}  (bids descending)
+      const w = this.open(t, F_DEPTH);
+      if (w !== null) {
+        w.raw(this.depthHead);
+        w.uint(this.ms(t));
+        if (this.futures) {
+          w.raw(DEPTH_T);
+          w.uint(this.ms(this.windowLastTs));
+        }
+        w.raw(this.depthMid);
+        w.uint(this.windowFirstId);
+        w.raw(DEPTH_U);
+        w.uint(this.lastId);
+        if (this.futures) {
+          w.raw(DEPTH_PU);
+          w.uint(this.publishedId);
+        }
+        w.raw(DEPTH_B);
+        w.room((nb + na) * 48);
+        if (this.futures) {
+          for (let k = 0; k < nb; k++) this.wLevel(k > 0, bs[k], relBid >= bs[k] ? q[bs[k]] : 0);
+        } else {
+          for (let k = nb - 1; k >= 0; k--) this.wLevel(k < nb - 1, bs[k], relBid >= bs[k] ? q[bs[k]] : 0);
+        }
+        w.raw(DEPTH_A);
+        for (let k = 0; k < na; k++) this.wLevel(k > 0, as[k], relAsk <= as[k] ? q[as[k]] : 0);
+        w.raw(DEPTH_END);
+        this.close();
       }
-      s += '],"a":[';
-      for (let k = 0; k < na; k++) s += (k ? ',["' : '["') + this.price(as[k] + base) + '","' + this.size(relAsk <= as[k] ? q[as[k]] : 0) + '"]';
-      s += ']}}';
-      this.emit(t, F_DEPTH, s);
     }
     this.publishedId = this.lastId;
     this.windowFirstId = NaN;
     b.clearDirty();
+  }
+
+  /** `["<price>","<size>"]` of relative index `i` of the book window, after a comma unless first. */
+  private wLevel(comma: boolean, i: number, lots: number): void {
+    const w = this.w;
+    w.room(8);
+    let b = w.buf;
+    let p = w.pos;
+    if (comma) b[p++] = COMMA;
+    b[p++] = 91; // ["
+    b[p++] = Q;
+    w.pos = p;
+    this.wPrice(i + this.cacheBase);
+    w.room(8);
+    b = w.buf;
+    p = w.pos;
+    b[p++] = Q; // ","
+    b[p++] = COMMA;
+    b[p++] = Q;
+    w.pos = p;
+    this.wSize(lots);
+    w.room(4);
+    b = w.buf;
+    p = w.pos;
+    b[p++] = Q; // "]
+    b[p++] = 93;
+    w.pos = p;
   }
 
   /** Perpetual mark price / index / funding (markPriceUpdate), values as plain numbers. */
@@ -271,7 +452,7 @@ export class BinanceFeed {
     const sl = this.snapshotLocal > this.lastLocal ? this.snapshotLocal : this.lastLocal + 100;
     this.snapshotLocal = Infinity;
     this.lastLocal = sl;
-    this.sink.frame(sl, F_SNAPSHOT, this.snapshotText);
+    if (sl < this.cutoffNs) this.sink.frame(sl, F_SNAPSHOT, this.snapshotText);
     this.snapshotText = '';
   }
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { SimBook } from './book.ts';
 import { Rng } from './rng.ts';
 
-test('set records each side\'s size before the window\'s first change, and occupancy', () => {
+test('set records the levels each side touched in the window, and occupancy', () => {
   const b = new SimBook(256, 1000);
   b.bestBid = 1100;
   b.bestAsk = 1101;
@@ -14,8 +14,8 @@ test('set records each side\'s size before the window\'s first change, and occup
   b.set(0, 1100, 0); // the bid goes…
   b.set(1, 1100, 3); // …and an ask takes its price in the same window
   assert.equal(b.nDirty, 2);
-  assert.deepEqual([b.dirty[0], b.dirtySide[0], b.dirtyPrev[0]], [100, 0, 5]);
-  assert.deepEqual([b.dirty[1], b.dirtySide[1], b.dirtyPrev[1]], [100, 1, 0]);
+  assert.deepEqual([b.dirty[0], b.dirtySide[0]], [100, 0]);
+  assert.deepEqual([b.dirty[1], b.dirtySide[1]], [100, 1]);
   assert.deepEqual([...b.occupied], [0, 2]);
   b.clearDirty();
   assert.equal(b.nDirty, 0);

@@ -2,8 +2,8 @@
  * The simulator's order book: one dense array of queue sizes (lots) indexed by absolute tick
  * minus `base`, covering a window of `width` ticks. Bids are the levels at or below `bestBid`,
  * asks at or above `bestAsk`; nothing sits in between. Every size change goes through `set`,
- * which also records the level's size before the first change of the current publication
- * window, so the diff of the window (levels whose size differs) is read off in O(changes).
+ * which also records which levels (per side) the current publication window touched, so the
+ * window's diff is read off in O(changes).
  */
 export class SimBook {
   readonly width: number;
@@ -17,14 +17,13 @@ export class SimBook {
   readonly occupied = new Float64Array(2);
 
   /**
-   * Levels touched per side in the current window (bit 1 << side): relative index, side and the
-   * size before the first touch. A price can change sides within one window (a bid is taken out,
-   * then an ask is placed there): each side's entry is published on its own.
+   * Levels touched per side in the current window (bit 1 << side): relative index and side. A
+   * price can change sides within one window (a bid is taken out, then an ask is placed there):
+   * each side's entry is published on its own.
    */
   private touched: Uint8Array;
   dirty: Int32Array;
   dirtySide: Uint8Array;
-  dirtyPrev: Float64Array;
   nDirty = 0;
 
   constructor(width: number, base: number) {
@@ -35,7 +34,6 @@ export class SimBook {
     this.touched = new Uint8Array(width);
     this.dirty = new Int32Array(1024);
     this.dirtySide = new Uint8Array(1024);
-    this.dirtyPrev = new Float64Array(1024);
   }
 
   /** Size at absolute tick `p` (0 outside the window). */
@@ -54,7 +52,6 @@ export class SimBook {
       if (this.nDirty === this.dirty.length) this.growDirty();
       this.dirty[this.nDirty] = i;
       this.dirtySide[this.nDirty] = side;
-      this.dirtyPrev[this.nDirty] = old;
       this.nDirty++;
     }
     this.q[i] = size;
@@ -76,9 +73,6 @@ export class SimBook {
     const sd = new Uint8Array(this.dirtySide.length * 2);
     sd.set(this.dirtySide);
     this.dirtySide = sd;
-    const p = new Float64Array(this.dirtyPrev.length * 2);
-    p.set(this.dirtyPrev);
-    this.dirtyPrev = p;
   }
 
   /** Forgets the window's changes (after they were published). */

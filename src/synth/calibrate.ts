@@ -13,6 +13,7 @@ import type { FrameSink } from './binance-feed.ts';
 import { Collector, farEdges, type CollectorConfig } from './collector.ts';
 import { feedFacts, type FeedFacts } from './facts.ts';
 import { SymbolGenerator } from './generator.ts';
+import { stationary } from './market.ts';
 import { SYNTH_FORMAT, parseParams, type InstrumentParams, type SynthParams, type SynthVenue } from './params.ts';
 import { correlation, logReturns, mean, onGrid, quantile, sizeTable } from './sample-stats.ts';
 
@@ -66,15 +67,14 @@ export interface CalibrationResult {
 export function defaultRegimes(): SynthParams['regimes'] {
   const r = {
     names: ['quiet', 'active', 'burst'],
-    activity: [0.55, 1.1, 2.4],
-    volatility: [0.6, 1.05, 2.1],
+    activity: [0.6, 1.05, 2],
+    volatility: [0.65, 1, 1.9],
     meanDurationS: [480, 360, 45],
     transitions: [
       [0, 0.85, 0.15],
       [0.75, 0, 0.25],
       [0.3, 0.7, 0],
     ],
-    initial: 1,
   };
   const pi = stationary(r.transitions, r.meanDurationS);
   const a = pi.reduce((s, p, i) => s + p * r.activity[i], 0);
@@ -82,26 +82,6 @@ export function defaultRegimes(): SynthParams['regimes'] {
   r.activity = r.activity.map((x) => round(x / a, 4));
   r.volatility = r.volatility.map((x) => round(x / v, 4));
   return r;
-}
-
-/** Long-run share of time in each state of a continuous-time chain (jump matrix + mean durations). */
-export function stationary(jump: number[][], duration: number[]): number[] {
-  const n = jump.length;
-  // stationary distribution of the jump chain by power iteration, weighted by mean durations
-  let p = new Array(n).fill(1 / n);
-  for (let it = 0; it < 500; it++) {
-    const q = new Array(n).fill(0);
-    for (let i = 0; i < n; i++) {
-      const row = jump[i];
-      let tot = 0;
-      for (let j = 0; j < n; j++) if (j !== i) tot += row[j];
-      for (let j = 0; j < n; j++) if (j !== i && tot > 0) q[j] += (p[i] * row[j]) / tot;
-    }
-    p = q;
-  }
-  const w = p.map((x, i) => x * duration[i]);
-  const s = w.reduce((a, b) => a + b, 0);
-  return w.map((x) => x / s);
 }
 
 function round(x: number, digits: number): number {
@@ -483,7 +463,13 @@ export async function calibrate(paths: string[], opts: CalibrateOptions = {}): P
       const perMo = (c: Collector) => c.trades / Math.max(1, sumOf([...c.moCount]));
       const fillScale = Math.min(2, Math.max(0.5, perMo(collector) / Math.max(1e-9, perMo(realC))));
       const fill = ins.sizes.fill.map((x) => Math.max(1, Math.round(x * fillScale)));
-      next.push({ ...ins, sizes: { ...ins.sizes, fill }, queue: { ...q, arrival, cancel, improve, market, pull, followShare }, far: { ...far, arrival: farArr, cancel: farCan }, feed });
+      // The mid follows the efficient price through the order flow, with less than its variance
+      // where the book is thick: scale the efficient price's volatility so that the simulated mid's
+      // 10 s volatility (the same robust estimate) is the recording's.
+      const realVol = volatilityOf(realC);
+      const simVol = volatilityOf(collector);
+      const volatility = round(ins.volatility * (realVol > 0 && simVol > 0 ? Math.min(2, Math.max(0.5, realVol / simVol)) : 1), 4);
+      next.push({ ...ins, volatility, sizes: { ...ins.sizes, fill }, queue: { ...q, arrival, cancel, improve, market, pull, followShare }, far: { ...far, arrival: farArr, cancel: farCan }, feed });
     }
     params = { ...params, instruments: next };
   }

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, gzip } from 'node:zlib';
+import { AsciiBuffer } from './ascii.ts';
 import type { FrameKind, FrameSink } from './binance-feed.ts';
 
 const DAY_MS = 86_400_000;
@@ -8,6 +9,10 @@ const DAY_MS = 86_400_000;
 const CHUNK = 1 << 20;
 /** Members compressed at once on zlib's thread pool (libuv's default pool has 4 threads). */
 const IN_FLIGHT = 4;
+/** Room past CHUNK for the frame that crosses it (a member ends after the first frame that fills CHUNK). */
+const SLACK = 1 << 16;
+/** zlib output buffer: a whole member's output at once. */
+const OUT_CHUNK = CHUNK >> 1;
 
 /** `20240101` of epoch ms. */
 export function yyyymmdd(ms: number): string {
@@ -41,15 +46,19 @@ interface OpenFile {
  * awaits `drain()` between slices so at most a few members are in flight.
  */
 export class DayFileWriter implements FrameSink {
-  private buf = Buffer.allocUnsafe(CHUNK);
-  private pos = 0;
+  /** Text of the member being filled (pushed to zlib once it holds CHUNK bytes). */
+  private readonly out = new AsciiBuffer(CHUNK + SLACK);
+  private lineStart = 0;
   private lastMs = NaN;
-  private msText = '';
+  /** Digits of `lastMs`. */
+  private readonly msText = new AsciiBuffer(32);
+  /** Compressed members' input buffers, free for reuse. */
+  private readonly free: Buffer[] = [];
   private day = -1;
   private file: OpenFile | null = null;
   readonly files: WrittenFile[] = [];
   /** Members being compressed, in file order, each with the file it belongs to. */
-  private pending: { file: OpenFile; done: Promise<Buffer> }[] = [];
+  private pending: { file: OpenFile; done: Promise<Buffer>; input: Buffer }[] = [];
   private readonly toClose: OpenFile[] = [];
   frames = 0;
 
@@ -63,52 +72,66 @@ export class DayFileWriter implements FrameSink {
     mkdirSync(dir, { recursive: true });
   }
 
-  frame(localNs: number, _kind: FrameKind, text: string): void {
+  frame(localNs: number, kind: FrameKind, text: string): void {
+    this.beginFrame(localNs, kind).text(text); // frames are ASCII
+    this.endFrame();
+  }
+
+  /** Starts the line of a frame received at `localNs`: its text is appended to the returned buffer, then `endFrame()`. */
+  beginFrame(localNs: number, _kind: FrameKind): AsciiBuffer {
     const ms = this.startMs + Math.floor(localNs / 1e6);
-    const day = Math.floor(ms / DAY_MS);
-    if (day !== this.day) this.rotate(day, ms);
-    const need = text.length + 32;
-    if (this.pos + need > this.buf.length) {
-      this.push();
-      if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
-    }
-    // "<ms><6-digit ns> <frame>\n", digits written in place (frames are ASCII)
-    const b = this.buf;
-    let pos = this.pos;
-    const start = pos;
     if (ms !== this.lastMs) {
+      const day = Math.floor(ms / DAY_MS);
+      if (day !== this.day) this.rotate(day, ms);
       this.lastMs = ms;
-      this.msText = String(ms);
+      this.msText.pos = 0;
+      this.msText.uint(ms);
     }
-    pos += b.write(this.msText, pos, 'latin1');
+    // "<ms><6-digit ns> <frame>\n"
+    const o = this.out;
+    o.room(this.msText.pos + 7);
+    const b = o.buf;
+    let pos = o.pos;
+    this.lineStart = pos;
+    const m = this.msText.buf;
+    for (let k = 0, e = this.msText.pos; k < e; k++) b[pos++] = m[k];
     let ns = Math.floor(localNs % 1e6);
     for (let k = 5; k >= 0; k--) {
-      b[pos + k] = 48 + (ns % 10);
-      ns = (ns / 10) | 0;
+      const d = (ns / 10) | 0;
+      b[pos + k] = 48 + ns - d * 10;
+      ns = d;
     }
     pos += 6;
     b[pos++] = 32;
-    pos += b.write(text, pos, 'latin1');
-    b[pos++] = 10;
-    this.pos = pos;
+    o.pos = pos;
+    return o;
+  }
+
+  endFrame(): void {
+    const o = this.out;
+    o.byte(10);
     const f = this.file!.info;
-    f.rawBytes += pos - start;
+    f.rawBytes += o.pos - this.lineStart;
     f.lines++;
     this.frames++;
+    if (o.pos >= CHUNK) this.push();
   }
 
   /** Hands the buffered text to zlib as one member of the current file. */
   private push(): void {
-    if (this.pos === 0 || this.file === null) return;
-    const chunk = this.buf.subarray(0, this.pos);
+    const o = this.out;
+    if (o.pos === 0 || this.file === null) return;
+    const input = o.buf;
+    const chunk = input.subarray(0, o.pos);
     const level = this.level;
+    // One output chunk per member (level 1 compresses text ≥ 4×): one round trip to the pool, not one per 16 KiB.
     const done = new Promise<Buffer>((resolve, reject) =>
-      gzip(chunk, { level, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY }, (e, out) => (e ? reject(e) : resolve(out))),
+      gzip(chunk, { level, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY, chunkSize: OUT_CHUNK }, (e, out) => (e ? reject(e) : resolve(out))),
     );
     done.catch(() => {}); // awaited (and rethrown) in order by flushDone
-    this.pending.push({ file: this.file, done });
-    this.buf = Buffer.allocUnsafe(CHUNK);
-    this.pos = 0;
+    this.pending.push({ file: this.file, done, input });
+    o.buf = this.free.pop() ?? Buffer.allocUnsafe(CHUNK + SLACK);
+    o.pos = 0;
   }
 
   private rotate(day: number, ms: number): void {
@@ -132,6 +155,7 @@ export class DayFileWriter implements FrameSink {
     while (this.pending.length > keep) {
       const m = this.pending.shift()!;
       const out = await m.done;
+      if (m.input.length === CHUNK + SLACK && this.free.length < IN_FLIGHT) this.free.push(m.input); // zlib is done with it
       try {
         writeSync(m.file.fd, out);
       } catch (e) {

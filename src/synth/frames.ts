@@ -57,7 +57,7 @@ export class SyntheticMarket implements Iterable<SimFrame> {
     this.symbols = r.instruments.map((p) => p.symbol);
     this.sinks = r.instruments.map(() => new QueueSink());
     this.gens = r.instruments.map(
-      (p, i) => new SymbolGenerator({ venue: r.venue, params: p, market: r.params, seed: r.seed, startMs: r.startMs, sink: this.sinks[i], snapshot: spec.snapshots !== false }),
+      (p, i) => new SymbolGenerator({ venue: r.venue, params: p, market: r.params, seed: r.seed, startMs: r.startMs, sink: this.sinks[i], snapshot: spec.snapshots !== false, endNs: r.durationNs }),
     );
   }
 

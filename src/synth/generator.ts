@@ -19,6 +19,8 @@ export interface SymbolGeneratorOptions {
   sink: FrameSink;
   /** Write the REST snapshot (the first file of a recording holds it). Default true. */
   snapshot?: boolean;
+  /** The recorder stops at this receive time (ns since start): frames in flight then are not written. Default: never. */
+  endNs?: number;
 }
 
 /**
@@ -49,6 +51,8 @@ export class SymbolGenerator {
   private snapshotAt: number;
   private readonly snapshotDelayNs: number;
   private readonly snapshotLevels: number;
+  /** Times the book window moved with the price (levels beyond it were withdrawn). */
+  rebases = 0;
 
   constructor(private readonly o: SymbolGeneratorOptions) {
     const p = o.params;
@@ -82,6 +86,7 @@ export class SymbolGenerator {
     feed.tradeId = p.feed.firstTradeId;
     feed.windowFirstId = NaN;
     feed.enabled = true;
+    feed.cutoffNs = o.endNs ?? Infinity;
     m.events = 0;
     m.trades = 0;
     m.marketOrders = 0;
@@ -130,6 +135,7 @@ export class SymbolGenerator {
       this.feed.depth(t);
       m.book.rebase(base);
       this.feed.rebased();
+      this.rebases++;
     } else this.feed.depth(t);
     let d = this.depthNs;
     if (this.depthJitterNs > 0) d += this.depthJitterNs * this.feedRng.exp();

@@ -8,8 +8,8 @@
  *
  * - `simulateToFiles(opts)` → `Promise<SimulationSummary>`: writes `<out>/<usdm|spot>/<symbol>_<YYYYMMDD>.gz`
  *   (lines `<localTsNs> <frame>`, gzip; the REST snapshot in each symbol's first file, then
- *   diff depth with U/u(/pu), bookTicker, trade and, on USD-M, markPriceUpdate), one worker
- *   thread per symbol when there are cores for it. `lobkit replay` reconstructs the books with
+ *   diff depth with U/u(/pu), bookTicker, trade and, on USD-M, markPriceUpdate), symbols spread
+ *   over worker threads when there are cores for it (default: cores − 1). `lobkit replay` reconstructs the books with
  *   0 gaps, 0 crossed books and 0 bookTicker mismatches.
  * - `simulateFrames(spec)` → `SyntheticMarket`: the same frames in memory, all symbols merged by
  *   receive time, generated lazily (`for (const f of market)`); `market.paced(speed, signal)`

@@ -24,7 +24,14 @@ export class MarketPath {
     readonly stepMs: number,
   ) {
     this.rng = new Rng(seed, 'market/regime');
-    this.regime = regimes.initial;
+    if (regimes.initial !== undefined) this.regime = regimes.initial;
+    else {
+      const pi = stationary(regimes.transitions, regimes.meanDurationS);
+      let u = this.rng.uniform();
+      let r = 0;
+      while (r < pi.length - 1 && u >= pi[r]) u -= pi[r++];
+      this.regime = r;
+    }
     // Probability of leaving each regime within one grid step.
     this.leave = Float64Array.from(regimes.meanDurationS, (d) => 1 - Math.exp(-stepMs / 1000 / d));
     this.factorKey = (seedKey(seed) ^ hashString('market/factor')) >>> 0;
@@ -61,4 +68,25 @@ export class MarketPath {
   factor(i: number): number {
     return counterNormal(this.factorKey, i);
   }
+}
+
+/** Long-run share of time in each state of a continuous-time chain (jump matrix + mean durations). */
+export function stationary(jump: number[][], duration: number[]): number[] {
+  const n = jump.length;
+  // stationary distribution of the jump chain by power iteration, weighted by mean durations
+  let p = new Array<number>(n).fill(1 / n);
+  for (let it = 0; it < 500; it++) {
+    const q = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) {
+      const row = jump[i];
+      let tot = 0;
+      for (let j = 0; j < n; j++) if (j !== i) tot += row[j];
+      if (tot <= 0) q[i] += p[i];
+      else for (let j = 0; j < n; j++) if (j !== i) q[j] += (p[i] * row[j]) / tot;
+    }
+    p = q;
+  }
+  const w = p.map((x, i) => x * duration[i]);
+  const s = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / s);
 }

@@ -384,6 +384,10 @@ export class SymbolModel {
     }
   }
 
+  /** Time of the next event, drawn but beyond the last `runUntil`'s end (NaN: none), and the total rate it was drawn at. */
+  private heldT = NaN;
+  private heldTotal = NaN;
+
   /** Simulates events until time `tEnd` (ns); the clock is at `tEnd` on return. */
   runUntil(tEnd: number): void {
     const rng = this.rng;
@@ -392,13 +396,21 @@ export class SymbolModel {
     const o = 2 * K + PER_SIDE_EXTRA;
     for (;;) {
       const total = this.computeRates();
-      const dt = (rng.exp() / total) * 1e9;
-      if (this.t + dt >= tEnd) {
-        // Memoryless: dropping the drawn time at a boundary leaves the process exact.
+      // The next event time is kept across calls: a boundary where nothing changes (a caller's
+      // slice) leaves it as drawn, so the output never depends on how the caller slices time;
+      // where the rates changed (a factor step), the hazard left is rescaled to the new total
+      // (time change of a unit exponential: exact for piecewise-constant rates).
+      let tn = this.heldT;
+      if (tn !== tn) tn = this.t + (rng.exp() / total) * 1e9;
+      else if (total !== this.heldTotal) tn = this.t + ((tn - this.t) * this.heldTotal) / total;
+      if (tn >= tEnd) {
+        this.heldT = tn;
+        this.heldTotal = total;
         this.t = tEnd;
         return;
       }
-      this.t += dt;
+      this.heldT = NaN;
+      this.t = tn;
       let u = rng.uniform() * total;
       let k = 0;
       const n = r.length - 1;
@@ -553,9 +565,8 @@ export class SymbolModel {
   }
 
   /**
-   * Keeps the window around the touch. Call only between publications (no pending changes):
-   * returns true when levels outside the new window were cancelled first (publish them, then call
-   * `finishRebase`).
+   * True when the touch has drifted so far that the modeled depth would leave the window. The
+   * generator then calls `cancelOutside` at a publication, publishes, and rebases the book.
    */
   needsRebase(): boolean {
     const b = this.book;
@@ -563,7 +574,7 @@ export class SymbolModel {
     return b.bestBid - margin < b.base || b.bestAsk + margin >= b.base + b.width;
   }
 
-  /** Cancels every level outside the window centred on the touch; returns the new base. */
+  /** Cancels every level outside the window centred on the touch (orders that far out are withdrawn); returns the new base. */
   cancelOutside(): number {
     const b = this.book;
     const newBase = ((b.bestBid + b.bestAsk) >> 1) - (b.width >> 1);

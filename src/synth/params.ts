@@ -152,8 +152,8 @@ const RegimeSchema = z.strictObject({
   meanDurationS: z.array(z.number().positive()),
   /** Row-stochastic jump matrix (diagonal ignored). */
   transitions: z.array(z.array(prob)),
-  /** Regime at the start. */
-  initial: z.number().int().nonnegative(),
+  /** Regime at the start (default: drawn from the chain's long-run distribution, so a run of any length is unbiased on average). */
+  initial: z.number().int().nonnegative().optional(),
 });
 
 export const ParamsSchema = z.strictObject({
@@ -196,7 +196,7 @@ function checkConsistency(p: SynthParams, file: string): void {
     if (p.regimes[k].length !== n) fail(`regimes.${k}`, `needs ${n} entries (one per regime)`);
   }
   for (let i = 0; i < n; i++) if (p.regimes.transitions[i].length !== n) fail(`regimes.transitions.${i}`, `needs ${n} entries`);
-  if (p.regimes.initial >= n) fail('regimes.initial', `must be < ${n}`);
+  if (p.regimes.initial !== undefined && p.regimes.initial >= n) fail('regimes.initial', `must be < ${n}`);
   const seen = new Set<string>();
   p.instruments.forEach((ins, j) => {
     const at = `instruments.${j}`;

@@ -86,7 +86,7 @@ test('lobkit simulate calibrate → --params → simulate validate', (t) => {
   if (!real) return;
   const dir = tmp('cal');
   const params = join(dir, 'p.json');
-  const c = lobkit(['simulate', 'calibrate', real, '--out', params, '--refine', '1', '--refine-minutes', '2', '--json']);
+  const c = lobkit(['simulate', 'calibrate', real, '--out', params, '--refine', '1', '--refine-minutes', '1', '--json']);
   assert.equal(c.code, 0, c.stderr);
   const rep = JSON.parse(c.stdout);
   assert.deepEqual(rep.instruments, ['BTCUSDT']);
