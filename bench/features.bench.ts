@@ -1,26 +1,34 @@
 /**
- * Feature-engine benchmark, in one run:
- *   (a) full replay of the real Binance recordings: read + parse + book reconstruction (`lobkit replay`'s work)
- *   (b) the same + the full default feature set (FeaturePipeline: one FeatureSet per instrument, 100 ms rows)
- *   (c) in memory (events parsed beforehand): book engine alone vs book + features — the strictest ratio
- *   (d) a long stream: the real events replayed K times back to back in memory, timestamps and sequence
- *       numbers shifted per copy (src/synth has no index.ts to generate one with), book vs book + features
- *   (e) memory of book + features in a fresh process as the stream grows (peak RSS, live heap after a
- *       full GC, and a run with the old space capped): what the engine holds must not grow with length
- * Target: features add ≤ 1× the reconstruction time, i.e. (b)/(a) ≤ 2 (and (c), (d) reported beside it).
- * Run: npm run bench:features  (options: --rounds N, --copies K, --skip-rss)
+ * Feature-engine benchmark (issue 5): book reconstruction alone vs book + the full default feature
+ * set, in one run, on two inputs:
+ *   real   the Binance recordings in ../shared/data/binance-hftbacktest (10 files, 6 instruments)
+ *   synth  a long synthetic recording: `--synth-hours` (default 1) of BTCUSDT USD-M written by
+ *          src/synth `simulateToFiles` into a temp folder at the start (generated once, shared by
+ *          every round, deleted at the end; `--synth-dir DIR` reuses/keeps a folder instead)
+ * For each input:
+ *   (a) from files: read + gunzip + parse + book (`lobkit replay`'s work) vs the same + features
+ *   (b) in memory (events parsed beforehand): book engine alone vs book + features — the strictest ratio
+ *   (c) memory: a fresh process streams the files through book + features and takes the live heap
+ *       after a full GC at several points of the stream (and peak RSS): it must not grow with length
+ * Figures: median and best-of-N of wall time and of process CPU time (CPU is steadier on a shared
+ * machine), and the ratios of each pair, measured in the same run, rounds interleaved.
+ * Target: features add ≤ 1× the reconstruction time, i.e. ratio ≤ 2.
+ * Run: npm run bench:features  (options: --rounds N, --synth-hours H, --synth-dir DIR, --skip-files, --skip-mem)
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BookEngine } from '../src/book/engine.ts';
 import { syncRulesFor } from '../src/book/rules.ts';
 import type { MarketEvent } from '../src/core/events.ts';
 import { DEFAULT_SPEC } from '../src/features/default-spec.ts';
+import { FeatureSet } from '../src/features/feature-set.ts';
 import { FeaturePipeline } from '../src/features/pipeline.ts';
 import { openReplay } from '../src/replay/open.ts';
 import { ReadReport } from '../src/replay/report.ts';
+import { simulateToFiles } from '../src/synth/index.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const DATA = process.env.LOBKIT_DATA ?? resolve(here, '../../shared/data');
@@ -28,12 +36,14 @@ const BINANCE = join(DATA, 'binance-hftbacktest');
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || def : def);
 const rounds = opt('--rounds', 5);
-const copies = opt('--copies', 6);
+const synthHours = opt('--synth-hours', 1);
 
-function allFiles(): string[] {
-  const out: string[] = [];
-  for (const d of ['spot', 'usdm', 'cm']) for (const f of readdirSync(join(BINANCE, d)).sort()) out.push(join(BINANCE, d, f));
-  return out;
+function gzFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.gz'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -43,7 +53,7 @@ function checkBooks(engine: BookEngine): void {
   for (const st of engine.states.values()) if (st.counts.bbo.mismatched !== 0) throw new Error(`book mismatch in ${st.symbol}`);
 }
 
-/** (a): replay files through the book engine only. */
+/** Replays files through the book engine only; returns the events. */
 async function replayBook(files: string[]): Promise<number> {
   const engine = new BookEngine({ rulesFor: syncRulesFor });
   let n = 0;
@@ -55,7 +65,7 @@ async function replayBook(files: string[]): Promise<number> {
   return n;
 }
 
-/** (b): replay files through book + default features (rows counted, not kept). */
+/** Replays files through book + default features (rows counted, not kept); returns the rows. */
 async function replayFeatures(files: string[]): Promise<number> {
   let rows = 0;
   const p = new FeaturePipeline({ spec: DEFAULT_SPEC, sinkFor: () => ({ push: () => void rows++ }) });
@@ -65,47 +75,25 @@ async function replayFeatures(files: string[]): Promise<number> {
   return rows;
 }
 
-function bookOnly(events: Iterable<MarketEvent>): number {
+function bookOnly(events: MarketEvent[]): number {
   const engine = new BookEngine({ rulesFor: syncRulesFor });
-  let n = 0;
-  for (const ev of events) {
-    engine.onEvent(ev);
-    n++;
-  }
-  return n;
+  for (let i = 0; i < events.length; i++) engine.onEvent(events[i]);
+  checkBooks(engine);
+  return events.length;
 }
 
-function withFeatures(events: Iterable<MarketEvent>): number {
+function withFeatures(events: MarketEvent[]): number {
   let rows = 0;
   const p = new FeaturePipeline({ spec: DEFAULT_SPEC, sinkFor: () => ({ push: () => void rows++ }) });
-  for (const ev of events) p.push(ev);
+  for (let i = 0; i < events.length; i++) p.push(events[i]);
   p.finish();
+  checkBooks(p.engine);
   return rows;
-}
-
-/**
- * The base events `k` times back to back: copy k is shifted by k × (span + 1 s) in both clocks and its
- * sequence numbers by k × 1e13, so each copy resyncs from its own snapshot like a reconnect would.
- */
-function* longStream(base: MarketEvent[], k: number): Generator<MarketEvent> {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const e of base) {
-    const t = e.exchTs === e.exchTs ? e.exchTs : e.localTs;
-    if (t < lo) lo = t;
-    if (t > hi) hi = t;
-  }
-  const span = hi - lo + 1e9;
-  for (let c = 0; c < k; c++) {
-    const dt = c * span;
-    const ds = c * 1e13;
-    for (const e of base) yield c === 0 ? e : shifted(e, dt, ds);
-  }
 }
 
 async function loadEvents(files: string[]): Promise<MarketEvent[]> {
   const out: MarketEvent[] = [];
-  for await (const batch of await openReplay(files, new ReadReport())) for (const e of batch) out.push(e);
+  for await (const batch of await openReplay(files, new ReadReport())) for (let i = 0; i < batch.length; i++) out.push(batch[i]);
   return out;
 }
 
@@ -115,141 +103,146 @@ function cpuMs(): number {
   return (u.user + u.system) / 1e3;
 }
 
-function time<T>(fn: () => T): { ms: number; cpu: number; v: T } {
-  const c0 = cpuMs();
-  const t0 = performance.now();
-  const v = fn();
-  return { ms: performance.now() - t0, cpu: cpuMs() - c0, v };
+interface Sample {
+  wall: number[];
+  cpu: number[];
 }
+const sample = (): Sample => ({ wall: [], cpu: [] });
 
-async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; cpu: number; v: T }> {
+// No forced GC between runs: measured, a full GC before each run slows both sides (the feature
+// side most: 2.8× instead of 2.2× on the real events in memory), so runs start from the heap as left.
+async function timed<T>(into: Sample, fn: () => T | Promise<T>): Promise<T> {
   const c0 = cpuMs();
   const t0 = performance.now();
   const v = await fn();
-  return { ms: performance.now() - t0, cpu: cpuMs() - c0, v };
+  into.wall.push(performance.now() - t0);
+  into.cpu.push(cpuMs() - c0);
+  return v;
 }
 
-/** `label  wall median (best)  cpu median (best)` */
-function line(label: string, wall: number[], cpu: number[], extra = ''): string {
-  return `${label.padEnd(34)} wall ${median(wall).toFixed(0).padStart(6)} ms (best ${best(wall).toFixed(0).padStart(6)})   cpu ${median(cpu).toFixed(0).padStart(6)} ms (best ${best(cpu).toFixed(0).padStart(6)})${extra}`;
+const f0 = (x: number) => x.toFixed(0).padStart(6);
+function line(label: string, s: Sample, extra = ''): string {
+  return `    ${label.padEnd(26)} wall ${f0(median(s.wall))} ms (best ${f0(best(s.wall))})   cpu ${f0(median(s.cpu))} ms (best ${f0(best(s.cpu))})${extra}`;
 }
-
-function ratios(label: string, w1: number[], w2: number[], c1: number[], c2: number[]): string {
-  return `    ${label}: cpu ${(median(c2) / median(c1)).toFixed(2)} median, ${(best(c2) / best(c1)).toFixed(2)} best; wall ${(median(w2) / median(w1)).toFixed(2)} median, ${(best(w2) / best(w1)).toFixed(2)} best`;
-}
-
-/** Shifts copy `c` of an event (see longStream). */
-function shifted(e: MarketEvent, dt: number, ds: number): MarketEvent {
-  if (e.type === 'book_change') return { ...e, exchTs: e.exchTs + dt, localTs: e.localTs + dt, seq: e.seq + ds, firstSeq: e.firstSeq + ds, prevSeq: e.prevSeq + ds };
-  if (e.type === 'bbo') return { ...e, exchTs: e.exchTs + dt, localTs: e.localTs + dt, seq: e.seq + ds };
-  return { ...e, exchTs: e.exchTs + dt, localTs: e.localTs + dt };
+function ratio(label: string, base: Sample, x: Sample): string {
+  const r = (a: number, b: number) => (b / a).toFixed(2);
+  return `    ${label.padEnd(26)} cpu ${r(median(base.cpu), median(x.cpu))} median, ${r(best(base.cpu), best(x.cpu))} best;   wall ${r(median(base.wall), median(x.wall))} median, ${r(best(base.wall), best(x.wall))} best   (target ≤ 2)`;
 }
 
 /**
- * Child: book + features over `k` copies streamed from the files (nothing held but the engine), then
- * prints peak RSS MB, the live heap after a full GC while the pipeline is still referenced, and rows.
+ * A pair (book vs book + features) measured `n` rounds, interleaved (so load changes hit both
+ * alike), after one untimed warm-up round.
  */
-async function rssChild(k: number): Promise<void> {
-  const files = allFiles();
+async function pair<T>(n: number, base: () => T | Promise<T>, feat: () => T | Promise<T>): Promise<{ a: Sample; b: Sample; av: T; bv: T }> {
+  const a = sample();
+  const b = sample();
+  await base();
+  await feat();
+  let av!: T;
+  let bv!: T;
+  for (let r = 0; r < n; r++) {
+    av = await timed(a, base);
+    bv = await timed(b, feat);
+  }
+  return { a, b, av, bv };
+}
+
+/**
+ * Child process: streams `files` through book + default features, nothing kept but the engine;
+ * after each `1/points` of the events it runs a full GC and records the live heap (MB, above the
+ * heap before the pipeline existed). Prints `events rows peakRSS heap1 heap2 ...`.
+ */
+async function memChild(files: string[], total: number, points: number): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc!;
   gc();
   const baseHeap = process.memoryUsage().heapUsed;
   let rows = 0;
   const p = new FeaturePipeline({ spec: DEFAULT_SPEC, sinkFor: () => ({ push: () => void rows++ }) });
-  const span = 20 * 60e9; // the recordings span < 12 minutes
-  for (let c = 0; c < k; c++) {
-    for await (const batch of await openReplay(files, new ReadReport())) for (const e of batch) p.push(c === 0 ? e : shifted(e, c * span, c * 1e13));
+  const heaps: string[] = [];
+  let n = 0;
+  let next = 1;
+  for await (const batch of await openReplay(files, new ReadReport())) {
+    for (let i = 0; i < batch.length; i++) p.push(batch[i]);
+    n += batch.length;
+    if (n >= (next * total) / points && next < points) {
+      gc();
+      heaps.push(((process.memoryUsage().heapUsed - baseHeap) / 2 ** 20).toFixed(1) + `@${n}`);
+      next++;
+    }
   }
   p.finish();
   gc();
-  const live = process.memoryUsage().heapUsed - baseHeap;
-  process.stdout.write(`${(process.resourceUsage().maxRSS / 1024).toFixed(1)} ${(live / 2 ** 20).toFixed(1)} ${rows} ${p.instruments().length}\n`);
+  heaps.push(((process.memoryUsage().heapUsed - baseHeap) / 2 ** 20).toFixed(1) + `@${n}`);
+  process.stdout.write(`${n} ${rows} ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} ${heaps.join(' ')}\n`);
 }
 
-function child(k: number, heapCapMb?: number): { rss: number; live: number; rows: number } {
-  const flags = ['--expose-gc', ...(heapCapMb ? [`--max-old-space-size=${heapCapMb}`] : []), '--import', 'tsx'];
-  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--rss-child', String(k)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`child (${k} copies${heapCapMb ? `, heap ${heapCapMb} MB` : ''}) failed: ${r.stderr.slice(-400)}`);
-  const [rss, live, rows] = r.stdout.trim().split(' ').map(Number);
-  return { rss, live, rows };
+function memory(label: string, files: string[], total: number): void {
+  const points = 4;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--mem-child', String(total), String(points), ...files], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`memory child (${label}) failed: ${r.stderr.slice(-600)}`);
+  const [events, rows, rss, ...heaps] = r.stdout.trim().split(' ');
+  console.log(`    ${label}: ${events} events, ${rows} rows streamed from the files; peak RSS ${rss} MB; live heap after a full GC, MB @ events: ${heaps.join('  ')}`);
+}
+
+async function bench(label: string, files: string[]): Promise<void> {
+  const t0 = performance.now();
+  const events = await loadEvents(files);
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+  let span = 0;
+  {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const e of events) {
+      const t = e.exchTs === e.exchTs ? e.exchTs : e.localTs;
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    span = (hi - lo) / 60e9;
+  }
+  console.log(
+    `\n${label}: ${files.length} files, ${events.length} events (${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}), ${span.toFixed(0)} min of market time; parsed into memory in ${((performance.now() - t0) / 1e3).toFixed(1)} s`,
+  );
+  if (!args.includes('--skip-files')) {
+    const { a, b, av, bv } = await pair(rounds, () => replayBook(files), () => replayFeatures(files));
+    console.log(`  (a) from files, ${rounds} rounds`);
+    console.log(line('replay + book', a, `   ${av} events`));
+    console.log(line('replay + book + features', b, `   ${bv} rows`));
+    console.log(ratio('ratio', a, b));
+  }
+  const { a, b, bv } = await pair(rounds, () => bookOnly(events), () => withFeatures(events));
+  console.log(`  (b) in memory (events parsed beforehand), ${rounds} rounds`);
+  console.log(line('book', a, `   ${((median(a.cpu) / events.length) * 1e6).toFixed(0)} ns cpu/event`));
+  console.log(line('book + features', b, `   ${bv} rows; features ${(((median(b.cpu) - median(a.cpu)) / events.length) * 1e6).toFixed(0)} ns cpu/event, ${(((median(b.cpu) - median(a.cpu)) / bv) * 1e3).toFixed(1)} µs cpu/row`));
+  console.log(ratio('ratio', a, b));
+  if (!args.includes('--skip-mem')) {
+    console.log('  (c) memory');
+    memory(label, files, events.length);
+  }
 }
 
 async function main(): Promise<void> {
-  if (args[0] === '--rss-child') return rssChild(Number(args[1]));
-  const files = allFiles();
-  const nFeatures = new FeaturePipeline({ spec: DEFAULT_SPEC }).spec.features.length;
-  console.log(`lobkit features benchmark — ${files.length} Binance files (${BINANCE}), default spec ${DEFAULT_SPEC.hash} (${nFeatures} operators), ${rounds} rounds`);
-  console.log('medians and best-of-N of wall and process CPU time (CPU time is steadier on a shared machine); compare the ratios, measured in the same run');
-  await replayBook(files.slice(0, 1)); // JIT warm-up
-  await replayFeatures(files.slice(0, 1));
+  if (args[0] === '--mem-child') return memChild(args.slice(3), Number(args[1]), Number(args[2]));
+  const nCols = new FeatureSet(DEFAULT_SPEC).featureNames.length;
+  console.log(`lobkit features benchmark — default spec ${DEFAULT_SPEC.hash} (${DEFAULT_SPEC.features.length} operators, ${nCols} columns, 100 ms rows), ${rounds} rounds per pair, interleaved`);
+  console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (shared machine: compare the ratios, both sides measured in the same run)`);
 
-  const aw: number[] = [];
-  const ac: number[] = [];
-  const bw: number[] = [];
-  const bc: number[] = [];
-  let msgs = 0;
-  let rows = 0;
-  for (let r = 0; r < rounds; r++) {
-    const ra = await timeAsync(() => replayBook(files));
-    const rb = await timeAsync(() => replayFeatures(files));
-    aw.push(ra.ms);
-    ac.push(ra.cpu);
-    bw.push(rb.ms);
-    bc.push(rb.cpu);
-    msgs = ra.v;
-    rows = rb.v;
+  const keep = args.includes('--synth-dir') ? resolve(args[args.indexOf('--synth-dir') + 1]) : undefined;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'lobkit-bench-features-'));
+  try {
+    let synth = existsSync(dir) ? gzFiles(dir) : [];
+    if (synth.length === 0) {
+      const t0 = performance.now();
+      const s = await simulateToFiles({ out: dir, hours: synthHours, symbols: ['BTCUSDT'], seed: 1 });
+      synth = gzFiles(dir);
+      console.log(`synthetic: ${synthHours} h of BTCUSDT (binance-usdm, seed 1) generated in ${((performance.now() - t0) / 1e3).toFixed(1)} s → ${s.frames} frames, ${(s.bytes / 2 ** 20).toFixed(1)} MB gzip in ${dir}`);
+    } else console.log(`synthetic: reusing ${synth.length} files in ${dir}`);
+    await bench(`real Binance recordings (${BINANCE})`, gzFiles(BINANCE));
+    await bench(`synthetic ${synthHours} h BTCUSDT`, synth);
+  } finally {
+    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
   }
-  console.log(line('(a) replay + book', aw, ac, `   ${msgs} messages`));
-  console.log(line('(b) replay + book + features', bw, bc, `   ${rows} rows`));
-  console.log(ratios('(b)/(a)', aw, bw, ac, bc) + '   target ≤ 2 (features add ≤ 1× the reconstruction)');
-
-  const events = await loadEvents(files);
-  const cw1: number[] = [];
-  const cc1: number[] = [];
-  const cw2: number[] = [];
-  const cc2: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const x = time(() => bookOnly(events));
-    const y = time(() => withFeatures(events));
-    cw1.push(x.ms);
-    cc1.push(x.cpu);
-    cw2.push(y.ms);
-    cc2.push(y.cpu);
-  }
-  console.log(`(c) in memory: the same ${events.length} events parsed beforehand`);
-  console.log(line('    book only', cw1, cc1));
-  console.log(line('    book + features', cw2, cc2, `   features ${(((median(cc2) - median(cc1)) / events.length) * 1e6).toFixed(0)} ns cpu per event`));
-  console.log(ratios('(c) ratio', cw1, cw2, cc1, cc2));
-
-  const dw1: number[] = [];
-  const dc1: number[] = [];
-  const dw2: number[] = [];
-  const dc2: number[] = [];
-  let longRows = 0;
-  const dRounds = Math.max(1, Math.min(rounds, 3));
-  for (let r = 0; r < dRounds; r++) {
-    const x = time(() => bookOnly(longStream(events, copies)));
-    const y = time(() => withFeatures(longStream(events, copies)));
-    dw1.push(x.ms);
-    dc1.push(x.cpu);
-    dw2.push(y.ms);
-    dc2.push(y.cpu);
-    longRows = y.v;
-  }
-  console.log(`(d) long stream: ${copies} × the real events back to back, clocks and sequences shifted per copy (${copies * events.length} events, ${longRows} rows; src/synth has no index.ts to generate one with)`);
-  console.log(line('    book only', dw1, dc1));
-  console.log(line('    book + features', dw2, dc2));
-  console.log(ratios(`(d) ratio, ${dRounds} rounds`, dw1, dw2, dc1, dc2));
-
-  if (!args.includes('--skip-rss')) {
-    console.log('(e) memory of book + default features in a fresh process, by stream length (MB; the files replayed k times with shifted clocks, rows counted not kept):');
-    console.log('    copies     events      rows   peak RSS   live heap after GC   peak RSS with --max-old-space-size=96');
-    for (const k of args.includes('--rss-quick') ? [1, 2] : [1, 2, 4, 8]) {
-      const m = child(k);
-      const capped = child(k, 96);
-      console.log(`    ${String(k).padStart(6)}   ${String(k * events.length).padStart(8)}   ${String(m.rows).padStart(7)}   ${m.rss.toFixed(0).padStart(8)}   ${m.live.toFixed(1).padStart(18)}   ${capped.rss.toFixed(0).padStart(8)}`);
-    }
-  }
+  console.log(`\nload average at end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 
 await main();

@@ -6,6 +6,12 @@ const H = 1;
 const L = 2;
 const C = 3;
 const END = 4;
+/** Indices into the array `BarFeature.onBar` receives. */
+export const BAR_O = O;
+export const BAR_H = H;
+export const BAR_L = L;
+export const BAR_C = C;
+export const BAR_END = END;
 
 /**
  * Base of the operators computed on time bars of the mid: bars [k·B, (k+1)·B) aligned to the epoch,
@@ -36,8 +42,12 @@ export abstract class BarFeature implements Feature {
     this.wants = WANT_BOOK | (wantsTrades ? WANT_TRADE : 0);
   }
 
-  /** A bar closed with this OHLC of the mid; `end` is its end time (ns). */
-  protected abstract onBar(o: number, h: number, l: number, c: number, end: number): void;
+  /**
+   * A bar closed: `bar[BAR_O | BAR_H | BAR_L | BAR_C]` is its OHLC of the mid, `bar[BAR_END]` its end
+   * time (ns). Read the values during the call only. (An array, not five arguments: doubles passed
+   * to a call that is not inlined — this one is megamorphic — are boxed, one allocation each.)
+   */
+  protected abstract onBar(bar: Float64Array): void;
   /** Writes the operator's values (bars already rolled to the row's time). */
   protected abstract writeValues(out: Float64Array, at: number, ctx: FeatureContext): void;
   abstract warm(ctx: FeatureContext): boolean;
@@ -48,6 +58,14 @@ export abstract class BarFeature implements Feature {
 
   /** Subclasses that override `onBook` set this: they see every book event, not only mid changes. */
   protected wantsEveryBookEvent = false;
+
+  /**
+   * The end of the current bar (see Feature.quietUntil): before it, a book event that leaves the mid
+   * unchanged changes nothing here — exactly the early return of `update` below.
+   */
+  get quietUntil(): Float64Array | undefined {
+    return this.wantsEveryBookEvent ? undefined : this.st.subarray(END, END + 1);
+  }
 
   update(ctx: FeatureContext): void {
     const st = this.st;
@@ -77,7 +95,7 @@ export abstract class BarFeature implements Feature {
     let k = 0;
     while (now >= st[END]) {
       this.bars++;
-      this.onBar(st[O], st[H], st[L], st[C], st[END]);
+      this.onBar(st);
       st[O] = st[H] = st[L] = st[C];
       st[END] += this.barNs;
       if (++k >= this.maxFlat && now >= st[END]) {

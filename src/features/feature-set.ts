@@ -33,6 +33,9 @@ const MODE_EVENT = 1;
 const MODE_TRADE = 2;
 const MODE_VOLUME = 3;
 
+/** The `quietUntil` of operators that declare none: never skipped. */
+const NEVER_QUIET = new Float64Array([NaN]);
+
 /** Written into feature columns between rows; a changed value means something wrote outside `write`. */
 const CANARY = -7.291122019556398e-304;
 
@@ -76,6 +79,8 @@ export class FeatureSet {
   private readonly offsets: Int32Array;
   private readonly owners: string[];
   private readonly bookOps: Feature[] = [];
+  /** Per book operator: skip its update on a mid-unchanged book event before this time (Feature.quietUntil). */
+  private readonly bookQuiet: Float64Array[] = [];
   private readonly tradeOps: Feature[] = [];
   private readonly fundingOps: Feature[] = [];
   private readonly statusOps: Feature[] = [];
@@ -111,7 +116,10 @@ export class FeatureSet {
         owners.push(`${e.op} (${e.name})`);
       }
       this.ops.push(f);
-      if (f.wants & WANT_BOOK) this.bookOps.push(f);
+      if (f.wants & WANT_BOOK) {
+        this.bookOps.push(f);
+        this.bookQuiet.push(f.quietUntil ?? NEVER_QUIET);
+      }
       if (f.wants & WANT_TRADE) this.tradeOps.push(f);
       if (f.wants & WANT_FUNDING) this.fundingOps.push(f);
       if (f.wants & WANT_STATUS) this.statusOps.push(f);
@@ -200,7 +208,10 @@ export class FeatureSet {
       case 'book_change': {
         ctx.setBook(book, valid);
         const ops = this.bookOps;
-        for (let i = 0; i < ops.length; i++) ops[i].update(ctx);
+        const quiet = this.bookQuiet;
+        const now = ctx.now;
+        const midSame = ctx.mid === ctx.prevMid;
+        for (let i = 0; i < ops.length; i++) if (!(midSame && now < quiet[i][0])) ops[i].update(ctx);
         if (this.mode === MODE_EVENT) emitted = this.emit(ctx.now, ev.localTs);
         break;
       }

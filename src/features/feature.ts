@@ -18,6 +18,12 @@ export interface Feature {
   write(out: Float64Array, at: number, ctx: FeatureContext): void;
   /** True once the operator has seen enough history for its values to mean what they say. */
   warm(ctx: FeatureContext): boolean;
+  /**
+   * Optional promise that lets the FeatureSet skip calls: `update` on a book event that leaves the
+   * mid unchanged is a no-op while the clock is before `quietUntil[0]` (ns; NaN: never skip).
+   * Read once, when the FeatureSet is built; the operator keeps the value current.
+   */
+  readonly quietUntil?: Float64Array;
 }
 
 /** Book changes (after the engine applied them). */

@@ -77,3 +77,13 @@ test('default spec: at least 80 feature columns across every family, core column
     assert.ok(fs.featureNames.some((n) => n.startsWith(prefix)), `no ${prefix}* column`);
   assert.ok(fs.featureNames.every((n) => !n.startsWith('fwd_')));
 });
+
+test('spec: a normalized spec is re-checked after an edit (the skip for unchanged specs is not a hole)', () => {
+  const s = normalizeSpec({ features: [{ op: 'ofi', levels: 3 }] });
+  assert.equal(normalizeSpec(s), s, 'an unchanged normalized spec normalizes to itself');
+  (s.features[0].params as Record<string, unknown>).levels = -1;
+  assert.throws(() => normalizeSpec(s), /levels/);
+  (s.features[0].params as Record<string, unknown>).levels = 4;
+  const t = normalizeSpec(s);
+  assert.notEqual(t.hash, normalizeSpec({ features: [{ op: 'ofi', levels: 3 }] }).hash, 'the edit changes the hash');
+});

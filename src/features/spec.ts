@@ -119,6 +119,20 @@ export function parseSpecText(text: string, opts: SpecOptions = {}): FeatureSpec
 export function normalizeSpec(input: unknown, opts: SpecOptions = {}): FeatureSpec {
   const src = opts.source;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) fail(src, '', 'expected a mapping with a "features" list');
+  // A spec this function returned, unchanged since: it normalizes to itself (every FeatureSet of a
+  // pipeline re-checks the pipeline's spec; the schema parse is what this skips).
+  const known = NORMALIZED.get(input);
+  if (known !== undefined && known === canonicalJson(input)) return input as FeatureSpec;
+  const spec = normalizeFresh(input, opts);
+  NORMALIZED.set(spec, canonicalJson(spec));
+  return spec;
+}
+
+/** Specs returned by normalizeSpec, with their canonical JSON when returned (to detect later edits). */
+const NORMALIZED = new WeakMap<object, string>();
+
+function normalizeFresh(input: object, opts: SpecOptions): FeatureSpec {
+  const src = opts.source;
   // A normalized spec read back (from frame metadata or an artifact) carries params nested and a hash.
   const raw = { ...(input as Record<string, unknown>) };
   delete raw.hash;

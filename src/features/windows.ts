@@ -54,14 +54,15 @@ export class TimeWindows {
   /** Appends a record at `ts`; fill its values with `set(j, v)` right after (before the next push). */
   push(ts: number): void {
     this.advance(ts);
-    if (this.counts[this.last] === this.cap) this.grow();
+    const counts = this.counts;
+    if (counts[this.last] === this.cap) this.grow();
     const at = this.tail;
     this.ts[at] = ts;
-    const o = at * this.k;
-    for (let j = 0; j < this.k; j++) this.vals[o + j] = 0;
+    const k = this.k;
+    const vals = this.vals;
+    for (let j = at * k, e = j + k; j < e; j++) vals[j] = 0;
     this.tail = (at + 1) & this.mask;
-    const nw = this.counts.length;
-    for (let w = 0; w < nw; w++) this.counts[w]++;
+    for (let w = 0; w < counts.length; w++) counts[w]++;
   }
 
   /** Sets value `j` of the record just pushed and adds it to every window's sum. */
@@ -69,23 +70,31 @@ export class TimeWindows {
     const at = (this.tail - 1) & this.mask;
     const k = this.k;
     this.vals[at * k + j] = v;
+    const sums = this.sums;
     const nw = this.counts.length;
-    for (let w = 0; w < nw; w++) this.sums[w * k + j] += v;
+    for (let w = 0, c = j; w < nw; w++, c += k) sums[c] += v;
   }
 
   /** Drops records at or before `now − W` from each window. */
   advance(now: number): void {
     const k = this.k;
     const nw = this.counts.length;
+    const tsr = this.ts;
+    const vals = this.vals;
+    const sums = this.sums;
+    const mask = this.mask;
     for (let w = 0; w < nw; w++) {
       const cutoff = now - this.windowsNs[w];
       let n = this.counts[w];
       let s = this.starts[w];
+      // most calls drop nothing: test the oldest record first
+      if (n === 0 || tsr[s] > cutoff) continue;
       let dropped = 0;
-      while (n > 0 && this.ts[s] <= cutoff) {
+      const wk = w * k;
+      while (n > 0 && tsr[s] <= cutoff) {
         const o = s * k;
-        for (let j = 0; j < k; j++) this.sums[w * k + j] -= this.vals[o + j];
-        s = (s + 1) & this.mask;
+        for (let j = 0; j < k; j++) sums[wk + j] -= vals[o + j];
+        s = (s + 1) & mask;
         n--;
         dropped++;
       }

@@ -1,4 +1,5 @@
 import { BookEngine, type InstrumentState } from '../book/engine.ts';
+import type { L2Book } from '../book/l2book.ts';
 import { syncRulesFor } from '../book/rules.ts';
 import type { BookView } from '../core/book-view.ts';
 import { POW10 } from '../core/decimal.ts';
@@ -10,7 +11,8 @@ import { SimExchange } from './exchange.ts';
 import type { OrderLevelMsg } from './order-level.ts';
 import type { FeeModel } from './fees.ts';
 import { EventHeap } from './heap.ts';
-import { SimInstrument, isInverse } from './instrument.ts';
+import { SimInstrument, isInverse, levelSize } from './instrument.ts';
+import { LagView, copySide } from './lag-view.ts';
 import type { LatencyModel } from './latency.ts';
 import { DEFAULT_METRICS, advanceFills, type FillRecord, type MetricsConfig } from './metrics.ts';
 import { SimOrder } from './orders.ts';
@@ -95,8 +97,15 @@ export class Backtest {
   private dInst: (SimInstrument | undefined)[] = new Array(1024);
   private dHead = 0;
   private dLen = 0;
-  // book changes applied on the exchange side, waiting to reach the local books (ring)
+  // book changes applied on the exchange side, waiting to reach the local books (ring); with each,
+  // its instrument and, when it was applied while the strategy's view was the venue's book, the
+  // sizes its levels had before (its undo)
   private appl: (BookChange | undefined)[] = new Array(1024);
+  private applInst: (SimInstrument | undefined)[] = new Array(1024);
+  private applUndo: (Float64Array | undefined)[] = new Array(1024);
+  /** Sizes before the change about to be applied (`capEv`), captured in `beforeChange`. */
+  private capBuf = new Float64Array(256);
+  private capEv: BookChange | undefined;
   private applHead = 0; // absolute index of the oldest kept
   private applTail = 0; // absolute index one past the newest
   // clocks
@@ -228,7 +237,10 @@ export class Backtest {
     if (x > inst.pendingDue) inst.pendingDue = advanceFills(inst.pending, x, inst.midX2 / 2 / POW10[inst.pd], this.metrics);
     const aStart = this.applTail;
     this.cur = inst;
+    if (ev.type === 'book_change' && inst.undelivered > 0 && inst.wanted && !inst.localOwn) this.beforeChange(inst, ev);
     this.books.onEvent(ev);
+    this.capEv = undefined;
+    if (inst.lagChanges === 0) inst.localOwn = false; // nothing pending (e.g. a materialized change was not applied): the venue's book is the view
     if (ev.type === 'trade') exchange.onTrade(inst, ev);
     else if (ev.type === 'funding') exchange.onFunding(inst, ev);
     if (!inst.wanted) return;
@@ -249,23 +261,83 @@ export class Backtest {
     this.pushDelivery(y, ev, inst, aStart, this.applTail - aStart, inst.st.valid);
   }
 
+  /**
+   * The strategy's book, without a second copy in the common case. The strategy reads its book
+   * only while handling one of its events (the view is valid during onMarket only), so:
+   *  - while it has received every book change applied at the venue (`lagChanges` 0), its view is
+   *    the venue's book itself;
+   *  - a plain delta applied at the venue while events of the instrument are still in flight to
+   *    the strategy is kept in a ring with the sizes its levels had before (`beforeChange`); if
+   *    the strategy reads its book before receiving it, the delayed state is built then: the
+   *    venue's book copied, the pending changes undone newest first (`materialize`);
+   *  - from then on (and for snapshots, truncations and decimal changes, which have no cheap undo)
+   *    `localBook` is a real copy that takes the pending changes as they are delivered
+   *    (`localOwn`), until the strategy has caught up with the venue again.
+   * Both paths give the book as of the last change the strategy received, exactly.
+   */
+  private beforeChange(inst: SimInstrument, ev: BookChange): void {
+    const book = inst.st.book;
+    if (ev.isSnapshot || ev.depth > 0 || ev.priceDecimals > book.priceDecimals || ev.sizeDecimals > book.sizeDecimals) {
+      this.materialize(inst);
+      return;
+    }
+    const n = ev.nBids + ev.nAsks;
+    if (this.capBuf.length < n) this.capBuf = new Float64Array(2 * n);
+    const cap = this.capBuf;
+    const lv = ev.levels;
+    const pm = POW10[book.priceDecimals - ev.priceDecimals];
+    const nb = ev.nBids;
+    for (let i = 0; i < nb; i++) cap[i] = levelSize(book.bids, lv[2 * i] * pm);
+    for (let i = nb; i < n; i++) cap[i] = levelSize(book.asks, lv[2 * i] * pm);
+    this.capEv = ev;
+  }
+
+  /** Builds the strategy's delayed book in `localBook` (venue's book minus the pending changes); `localOwn` from then on. */
+  private materialize(inst: SimInstrument): L2Book {
+    const from = inst.st.book;
+    const to = inst.localBook;
+    copySide(from.bids, to.bids);
+    copySide(from.asks, to.asks);
+    to.priceDecimals = from.priceDecimals;
+    to.sizeDecimals = from.sizeDecimals;
+    if (inst.lagChanges > 0) {
+      const mask = this.appl.length - 1;
+      for (let a = this.applTail - 1; a >= this.applHead; a--) {
+        const k = a & mask;
+        if (this.applInst[k] !== inst) continue;
+        const ch = this.appl[k]!;
+        const undo = this.applUndo[k]!;
+        const pm = POW10[to.priceDecimals - ch.priceDecimals];
+        const lv = ch.levels;
+        const nb = ch.nBids;
+        for (let i = nb + ch.nAsks - 1; i >= 0; i--) (i < nb ? to.bids : to.asks).set(lv[2 * i] * pm, undo[i]);
+      }
+    }
+    inst.localOwn = true;
+    return to;
+  }
+
   /** BookEngine hook: a book message was applied to the current event's instrument. */
   private applied(ch: BookChange): void {
     const inst = this.cur!;
     inst.depthLimit = ch.depth;
-    if (inst.wanted) {
-      if (inst.undelivered === 0) {
-        // The strategy has seen every earlier event of this instrument, and it can read the local
-        // book only while handling one of its events (the view is valid during onMarket only), so
-        // the change can go in now, while the data is hot in cache.
-        const book = inst.localBook;
-        book.apply(ch);
-        if (ch.depth > 0) book.truncate(ch.depth);
-      } else {
-        if (this.applTail - this.applHead === this.appl.length) this.growAppl();
-        this.appl[this.applTail & (this.appl.length - 1)] = ch;
-        this.applTail++;
+    // Nothing to keep when the strategy has received every earlier event of this instrument: it
+    // gets this change together with the event that carried it.
+    if (inst.wanted && inst.undelivered > 0) {
+      if (this.applTail - this.applHead === this.appl.length) this.growAppl();
+      const k = this.applTail & (this.appl.length - 1);
+      this.appl[k] = ch;
+      this.applInst[k] = inst;
+      if (!inst.localOwn) {
+        if (ch !== this.capEv) throw new Error(`backtest internal error: a book change of ${inst.key} was applied without its undo`);
+        const n = ch.nBids + ch.nAsks;
+        let undo = this.applUndo[k];
+        if (undo === undefined || undo.length < n) undo = this.applUndo[k] = new Float64Array(Math.max(64, 2 * n));
+        for (let i = 0; i < n; i++) undo[i] = this.capBuf[i];
+        this.capEv = undefined;
       }
+      this.applTail++;
+      inst.lagChanges++;
     }
     this.exchange.onBook(inst);
   }
@@ -273,6 +345,7 @@ export class Backtest {
   private create(st: InstrumentState): SimInstrument {
     const inst = new SimInstrument(this.instruments.length, st.venue, st.symbol, st);
     inst.wanted = this.strategy.wants?.(st.venue, st.symbol) ?? true;
+    inst.lagView = new LagView(() => this.materialize(inst));
     this.instruments.push(inst);
     this.byState.set(st, inst);
     return inst;
@@ -307,16 +380,22 @@ export class Backtest {
     const n = this.dCount[k];
     this.localNow = this.dTime[k];
     if (n > 0) {
+      const own = inst.localOwn;
       const book = inst.localBook;
       let a = this.dStart[k];
       const mask = this.appl.length - 1;
       for (let j = 0; j < n; j++, a++) {
         const ch = this.appl[a & mask]!;
         this.appl[a & mask] = undefined;
-        book.apply(ch);
-        if (ch.depth > 0) book.truncate(ch.depth);
+        this.applInst[a & mask] = undefined;
+        if (own) {
+          book.apply(ch);
+          if (ch.depth > 0) book.truncate(ch.depth);
+        }
       }
       this.applHead = a;
+      inst.lagChanges -= n;
+      if (inst.lagChanges === 0) inst.localOwn = false; // caught up: the venue's book is the view again
     }
     const valid = this.dValid[k] === 1;
     inst.localValid = valid;
@@ -325,7 +404,9 @@ export class Backtest {
     this.dInst[k] = undefined;
     this.dHead = (k + 1) & (this.dTime.length - 1);
     this.dLen--;
-    this.strategy.onMarket(ev, valid ? (inst.localBook as BookView) : undefined);
+    let view: BookView | undefined;
+    if (valid) view = inst.lagChanges === 0 ? inst.st.book : inst.localOwn ? inst.localBook : inst.lagView!.arm();
+    this.strategy.onMarket(ev, view);
   }
 
   private pushDelivery(t: number, ev: MarketEvent, inst: SimInstrument, start: number, count: number, valid: boolean): void {
@@ -375,8 +456,16 @@ export class Backtest {
   private growAppl(): void {
     const cap = this.appl.length;
     const next: (BookChange | undefined)[] = new Array(cap * 2);
-    for (let a = this.applHead; a < this.applTail; a++) next[a & (cap * 2 - 1)] = this.appl[a & (cap - 1)];
+    const nextInst: (SimInstrument | undefined)[] = new Array(cap * 2);
+    const nextUndo: (Float64Array | undefined)[] = new Array(cap * 2);
+    for (let a = this.applHead; a < this.applTail; a++) {
+      next[a & (cap * 2 - 1)] = this.appl[a & (cap - 1)];
+      nextInst[a & (cap * 2 - 1)] = this.applInst[a & (cap - 1)];
+      nextUndo[a & (cap * 2 - 1)] = this.applUndo[a & (cap - 1)];
+    }
     this.appl = next;
+    this.applInst = nextInst;
+    this.applUndo = nextUndo;
   }
 
   private sampleLatency(lat: number): void {

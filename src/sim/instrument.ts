@@ -3,6 +3,7 @@ import type { BookSide } from '../book/book-side.ts';
 import { L2Book } from '../book/l2book.ts';
 import { POW10 } from '../core/decimal.ts';
 import type { FeeRates } from './fees.ts';
+import type { LagView } from './lag-view.ts';
 import { InstrumentLedger } from './ledger.ts';
 import type { FillRecord } from './metrics.ts';
 import type { SimOrder } from './orders.ts';
@@ -30,7 +31,18 @@ export class SimInstrument {
   pd = 0;
   sd = 0;
   readonly resting: SimOrder[] = [];
+  /**
+   * The strategy's delayed book, kept only while it differs from the venue's (`localOwn`): while
+   * the strategy has received every book change applied at the venue, its view is the venue's book
+   * itself, and changes it has not received yet are kept with their undo (see Backtest).
+   */
   readonly localBook = new L2Book();
+  /** `localBook` holds the strategy's state and takes the pending changes as they are delivered. */
+  localOwn = false;
+  /** Book changes applied at the venue that the strategy has not received yet. */
+  lagChanges = 0;
+  /** The view handed to the strategy while `lagChanges > 0` and `localOwn` is false (set by the engine). */
+  lagView: LagView | undefined;
   localValid = false;
   /** Events of this instrument not yet delivered to the strategy. */
   undelivered = 0;

@@ -60,3 +60,69 @@ test('equity stats: drawdown from the running peak, Sharpe-like ratio of P&L ste
   assert.ok(s.sharpeLike! > 0);
   assert.equal(equityStats(Float64Array.of(1, 1, 1), 3, 1e9).sharpeLike, null, 'no variation: undefined');
 });
+
+/** The definition: every record and horizon scanned at every call (what advanceFills / observeMid must equal). */
+function refAdvance(pending: FillRecord[], t: number, mid: number, c: MetricsConfig): number {
+  let w = 0;
+  let next = Infinity;
+  for (const r of pending) {
+    for (let k = 0; k < c.horizons.length; k++) {
+      if (r.markMid[k] === r.markMid[k]) continue;
+      const due = r.exchTs + c.horizons[k];
+      if (due < t) (r.markMid[k] = mid), r.open--;
+      else if (due < next) next = due;
+    }
+    const end = r.exchTs + c.excursion;
+    if (r.open > 0 || end >= t) {
+      pending[w++] = r;
+      if (end < next) next = end;
+    }
+  }
+  pending.length = w;
+  return next;
+}
+function refObserve(pending: FillRecord[], t: number, mid: number, c: MetricsConfig): void {
+  for (const r of pending) {
+    if (t > r.exchTs + c.excursion) continue;
+    const m = ((r.side === BID ? mid - r.price : r.price - mid) / r.price) * 1e4;
+    if (m > r.mfeBps) r.mfeBps = m;
+    if (m < r.maeBps) r.maeBps = m;
+  }
+}
+
+test('markouts and excursions over many fills in time order equal a full scan of every record at every call', () => {
+  const c: MetricsConfig = { horizons: [10e9, 1e9, 60e9], excursion: 30e9, ttfEdges: [1e9] };
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const fast: FillRecord[] = [];
+  const slow: FillRecord[] = [];
+  const pairs: [FillRecord, FillRecord][] = [];
+  let t = 0;
+  let resolvedEarly = 0;
+  for (let step = 0; step < 20000; step++) {
+    t += Math.floor(rnd() * 0.3e9);
+    const mid = 100 + Math.floor(rnd() * 200) / 100;
+    if (rnd() < 0.5) {
+      const n1 = advanceFills(fast, t, mid, c);
+      const n2 = refAdvance(slow, t, mid, c);
+      assert.equal(n1, n2, `next due at step ${step}`);
+      assert.equal(fast.length, slow.length, `open records at step ${step}`);
+    }
+    observeMid(fast, t, mid, c);
+    refObserve(slow, t, mid, c);
+    if (rnd() < 0.1) {
+      const make = () => Object.assign(rec(step % 2 === 0 ? BID : ASK, mid, 0, t), { markMid: new Float64Array(3).fill(NaN), open: 3 });
+      const a = make();
+      const b = make();
+      fast.push(a);
+      slow.push(b);
+      pairs.push([a, b]);
+    }
+    if (fast.length > 0 && fast[0].open < 3) resolvedEarly++;
+  }
+  assert.ok(pairs.length > 1500 && resolvedEarly > 0);
+  for (const [a, b] of pairs) {
+    assert.deepEqual(Array.from(a.markMid), Array.from(b.markMid));
+    assert.deepEqual([a.mfeBps, a.maeBps, a.open], [b.mfeBps, b.maeBps, b.open]);
+  }
+});

@@ -51,36 +51,54 @@ export function moveBps(r: FillRecord, mid: number): number {
  * records whose horizons and excursion window are all past. Returns the next time at which
  * something is due (a horizon or window end; Infinity when nothing is pending), so callers can
  * skip calls until then.
+ *
+ * `pending` is in fill-time order (the simulator's clock never goes back), so for each horizon the
+ * records already resolved form a prefix, and so do the records due by `t`: only the range
+ * between them is touched (a binary search each), and closed records are a prefix too.
  */
 export function advanceFills(pending: FillRecord[], t: number, mid: number, cfg: MetricsConfig): number {
-  let w = 0;
-  let next = Infinity;
   const hs = cfg.horizons;
-  for (let i = 0; i < pending.length; i++) {
-    const r = pending[i];
-    for (let k = 0; k < hs.length; k++) {
-      if (r.markMid[k] === r.markMid[k]) continue;
-      const due = r.exchTs + hs[k];
-      if (due < t) {
-        r.markMid[k] = mid;
-        r.open--;
-      } else if (due < next) next = due;
+  const n = pending.length;
+  let next = Infinity;
+  let allResolved = n; // records resolved at every horizon: a prefix
+  for (let k = 0; k < hs.length; k++) {
+    const h = hs[k];
+    // first unresolved record at this horizon
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      const mm = pending[m].markMid[k];
+      if (mm === mm) lo = m + 1;
+      else hi = m;
     }
-    const end = r.exchTs + cfg.excursion;
-    if (r.open > 0 || end >= t) {
-      pending[w++] = r;
-      if (end < next) next = end;
+    let i = lo;
+    for (; i < n; i++) {
+      const r = pending[i];
+      if (!(r.exchTs + h < t)) {
+        if (r.exchTs + h < next) next = r.exchTs + h;
+        break;
+      }
+      r.markMid[k] = mid;
+      r.open--;
     }
+    if (i < allResolved) allResolved = i;
   }
-  pending.length = w;
+  // closed: every horizon resolved and the excursion window over
+  const exc = cfg.excursion;
+  let c = 0;
+  while (c < allResolved && pending[c].exchTs + exc < t) c++;
+  if (c > 0) pending.splice(0, c);
+  // the oldest open record's window end is the earliest of the open windows
+  if (pending.length > 0 && pending[0].exchTs + exc < next) next = pending[0].exchTs + exc;
   return next;
 }
 
-/** Updates excursions of open records with a new mid at time `t`. */
+/** Updates excursions of open records with a new mid at time `t` (`pending` in fill-time order). */
 export function observeMid(pending: FillRecord[], t: number, mid: number, cfg: MetricsConfig): void {
-  for (let i = 0; i < pending.length; i++) {
+  for (let i = pending.length - 1; i >= 0; i--) {
     const r = pending[i];
-    if (t > r.exchTs + cfg.excursion) continue;
+    if (t > r.exchTs + cfg.excursion) return; // this record's window is over, and so are the older ones'
     const m = moveBps(r, mid);
     if (m > r.mfeBps) r.mfeBps = m;
     if (m < r.maeBps) r.maeBps = m;

@@ -11,7 +11,9 @@ import { Rolling, TimeWindows } from '../windows.ts';
  */
 class Intensity implements Feature {
   readonly wants = WANT_BOOK | WANT_TRADE;
-  private readonly tw: TimeWindows;
+  /** Book-update and trade arrival times; the rates are their counts per window (k = 0: no values kept). */
+  private readonly books: TimeWindows;
+  private readonly trades: TimeWindows;
   private readonly gaps: Rolling;
   private lastBookTs = NaN;
   private readonly maxNs: number;
@@ -20,27 +22,29 @@ class Intensity implements Feature {
     windows: number[],
     burstN: number,
   ) {
-    this.tw = new TimeWindows(2, windows);
+    this.books = new TimeWindows(0, windows);
+    this.trades = new TimeWindows(0, windows);
     this.gaps = new Rolling(burstN);
     this.maxNs = windows[windows.length - 1] * 1e6;
   }
   update(ctx: FeatureContext): void {
     const isBook = ctx.ev!.type === 'book_change';
-    this.tw.push(ctx.now);
-    this.tw.set(isBook ? 0 : 1, 1);
+    (isBook ? this.books : this.trades).push(ctx.now);
     if (isBook) {
       if (this.lastBookTs === this.lastBookTs) this.gaps.push((ctx.now - this.lastBookTs) / 1e6);
       this.lastBookTs = ctx.now;
     }
   }
   write(out: Float64Array, at: number, ctx: FeatureContext): void {
-    const tw = this.tw;
-    tw.advance(ctx.now);
-    const nw = tw.windowsNs.length;
+    const books = this.books;
+    const trades = this.trades;
+    books.advance(ctx.now);
+    trades.advance(ctx.now);
+    const nw = books.windowsNs.length;
     for (let w = 0; w < nw; w++) {
-      const secs = tw.windowsNs[w] / 1e9;
-      out[at + 2 * w] = tw.sum(w, 0) / secs;
-      out[at + 2 * w + 1] = tw.sum(w, 1) / secs;
+      const secs = books.windowsNs[w] / 1e9;
+      out[at + 2 * w] = books.count(w) / secs;
+      out[at + 2 * w + 1] = trades.count(w) / secs;
     }
     const m = this.gaps.mean();
     const s = Math.sqrt(this.gaps.variance());

@@ -54,3 +54,21 @@ test('VWAP slippage by walking the book, NaN when the book cannot fill', () => {
   close(last(f, 'slipq_buy_1p5'), ((101 + 51) / 1.5 / 100.5 - 1) * 1e4);
   close(last(f, 'slipq_sell_1p5'), (1 - 100 / 100.5) * 1e4);
 });
+
+test('depth within X bps on a deeper book: band edges found inside the level arrays, nested bands, whole book', () => {
+  // bids 100, 99.9, …, 99.0 with sizes 1..11; asks 100.2, 100.3, …, 101.2 with sizes 2, 4, …, 22; mid 100.1
+  const bids: [number, number][] = Array.from({ length: 11 }, (_, i) => [Math.round((100 - 0.1 * i) * 10) / 10, i + 1]);
+  const asks: [number, number][] = Array.from({ length: 11 }, (_, i) => [Math.round((100.2 + 0.1 * i) * 10) / 10, 2 * (i + 1)]);
+  const f = run({ sampling: { mode: 'event' }, features: [{ op: 'depth_within', bps: [5, 50, 1000] }] }, [book(T0, bids, asks)]);
+  // 5 bps: bids ≥ 100.04995 → none; asks ≤ 100.15005 → none
+  assert.equal(last(f, 'depth_bid_5bps'), 0);
+  assert.equal(last(f, 'depth_ask_5bps'), 0);
+  assert.equal(last(f, 'depth_imb_5bps'), 0);
+  // 50 bps: bids ≥ 99.5995 → 100 … 99.6 (1+2+3+4+5); asks ≤ 100.6005 → 100.2 … 100.6 (2+4+6+8+10)
+  assert.equal(last(f, 'depth_bid_50bps'), 15);
+  assert.equal(last(f, 'depth_ask_50bps'), 30);
+  // 1000 bps: every level
+  assert.equal(last(f, 'depth_bid_1kbps'), 66);
+  assert.equal(last(f, 'depth_ask_1kbps'), 132);
+  close(last(f, 'depth_imb_1kbps'), (66 - 132) / (66 + 132));
+});

@@ -14,6 +14,47 @@ function bookOk(ctx: FeatureContext): boolean {
   return ctx.valid && ctx.mid === ctx.mid;
 }
 
+/** First index in ascending `xs[0, n)` with `xs[i] ≥ x` (n if none). */
+function firstAtLeast(xs: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (xs[m] >= x) hi = m;
+    else lo = m + 1;
+  }
+  return lo;
+}
+
+/** First index in descending `xs[0, n)` with `xs[i] ≤ x` (n if none). */
+function firstAtMost(xs: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (xs[m] <= x) hi = m;
+    else lo = m + 1;
+  }
+  return lo;
+}
+
+/** Σ xs[lo, hi) for integer-valued xs (exact, so four accumulators give the same sum as one). */
+function sumRange(xs: Float64Array, lo: number, hi: number): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let k = lo;
+  for (; k + 3 < hi; k += 4) {
+    a += xs[k];
+    b += xs[k + 1];
+    c += xs[k + 2];
+    d += xs[k + 3];
+  }
+  for (; k < hi; k++) a += xs[k];
+  return a + b + (c + d);
+}
+
 class DepthWithin extends BaseFeature {
   constructor(
     names: string[],
@@ -25,19 +66,25 @@ class DepthWithin extends BaseFeature {
     const nx = this.bps.length;
     if (!bookOk(ctx)) return void out.fill(NaN, at, at + 3 * nx);
     const { bp, bs, ap, as, nb, na } = ctx;
-    // depth within X bps: Σ q over bid levels with p ≥ mid·(1 − X/1e4), ask levels with p ≤ mid·(1 + X/1e4)
-    let i = nb - 1;
+    // depth within X bps: Σ q over bid levels with p ≥ mid·(1 − X/1e4), ask levels with p ≤ mid·(1 + X/1e4).
+    // Levels are stored best last (bids ascending, asks descending): the band is a suffix, found by
+    // binary search; the sizes are scaled integers, so their sum is exact in any order.
+    let i = nb;
     let sum = 0;
     for (let j = 0; j < nx; j++) {
       const floor = ctx.mid * (1 - this.bps[j] / 1e4) * ctx.P;
-      while (i >= 0 && bp[i] >= floor) sum += bs[i--];
+      const lo = firstAtLeast(bp, i, floor);
+      sum += sumRange(bs, lo, i);
+      i = lo;
       out[at + 3 * j] = sum / ctx.S;
     }
-    i = na - 1;
+    i = na;
     sum = 0;
     for (let j = 0; j < nx; j++) {
       const ceil = ctx.mid * (1 + this.bps[j] / 1e4) * ctx.P;
-      while (i >= 0 && ap[i] <= ceil) sum += as[i--];
+      const lo = firstAtMost(ap, i, ceil);
+      sum += sumRange(as, lo, i);
+      i = lo;
       out[at + 3 * j + 1] = sum / ctx.S;
     }
     for (let j = 0; j < nx; j++) {
@@ -83,7 +130,7 @@ class InverseDistanceDepth extends BaseFeature {
 class Slippage extends BaseFeature {
   constructor(
     names: string[],
-    private readonly amounts: number[],
+    private readonly amounts: Float64Array,
     private readonly bySize: boolean,
   ) {
     super(names);
@@ -93,7 +140,8 @@ class Slippage extends BaseFeature {
    * the levels consumed (the last one partially); buy: (VWAP/mid − 1)·1e4, sell: (1 − VWAP/mid)·1e4.
    * NaN when the visible book cannot fill it.
    */
-  private cost(ctx: FeatureContext, buy: boolean, amount: number): number {
+  private cost(ctx: FeatureContext, buy: boolean, j: number, out: Float64Array, at: number): void {
+    const amount = this.amounts[j];
     const ps = buy ? ctx.ap : ctx.bp;
     const qs = buy ? ctx.as : ctx.bs;
     const top = (buy ? ctx.na : ctx.nb) - 1;
@@ -110,16 +158,20 @@ class Slippage extends BaseFeature {
       notional += tq * p;
       left -= take;
     }
-    if (left > 1e-12 * amount) return NaN;
+    if (left > 1e-12 * amount) {
+      out[at] = NaN;
+      return;
+    }
     const vwap = notional / qty;
-    return buy ? (vwap / ctx.mid - 1) * 1e4 : (1 - vwap / ctx.mid) * 1e4;
+    out[at] = buy ? (vwap / ctx.mid - 1) * 1e4 : (1 - vwap / ctx.mid) * 1e4;
   }
   write(out: Float64Array, at: number, ctx: FeatureContext): void {
     const m = this.amounts.length;
     if (!bookOk(ctx)) return void out.fill(NaN, at, at + 2 * m);
     for (let j = 0; j < m; j++) {
-      out[at + 2 * j] = this.cost(ctx, true, this.amounts[j]);
-      out[at + 2 * j + 1] = this.cost(ctx, false, this.amounts[j]);
+      // results go straight into the row: a double returned from a call that is not inlined is boxed
+      this.cost(ctx, true, j, out, at + 2 * j);
+      this.cost(ctx, false, j, out, at + 2 * j + 1);
     }
   }
 }
@@ -136,12 +188,15 @@ class BookSlope extends BaseFeature {
    * size each bp of price concession buys (Næs & Skjeltorp 2006 measure slope as depth per price
    * step; the regression form is robust to uneven level spacing).
    */
-  private slope(ctx: FeatureContext, bid: boolean): number {
+  private slope(ctx: FeatureContext, bid: boolean, out: Float64Array, at: number): void {
     const ps = bid ? ctx.bp : ctx.ap;
     const qs = bid ? ctx.bs : ctx.as;
     const top = (bid ? ctx.nb : ctx.na) - 1;
     const n = Math.min(this.k, top + 1);
-    if (n < 2) return NaN;
+    if (n < 2) {
+      out[at] = NaN;
+      return;
+    }
     let sx = 0;
     let sy = 0;
     let sxx = 0;
@@ -157,14 +212,14 @@ class BookSlope extends BaseFeature {
       sxy += x * cum;
     }
     const vx = sxx - (sx * sx) / n;
-    return vx > 0 ? (sxy - (sx * sy) / n) / vx : NaN;
+    out[at] = vx > 0 ? (sxy - (sx * sy) / n) / vx : NaN;
   }
   write(out: Float64Array, at: number, ctx: FeatureContext): void {
     if (!bookOk(ctx)) return void out.fill(NaN, at, at + 3);
-    const sb = this.slope(ctx, true);
-    const sa = this.slope(ctx, false);
-    out[at] = sb;
-    out[at + 1] = sa;
+    this.slope(ctx, true, out, at);
+    this.slope(ctx, false, out, at + 1);
+    const sb = out[at];
+    const sa = out[at + 1];
     out[at + 2] = sb > 0 && sa > 0 ? Math.log(sb / sa) : NaN;
   }
 }
@@ -199,7 +254,7 @@ export const depthOps = [
       const xs = uniqSorted(p.amounts);
       return new Slippage(
         xs.flatMap((x) => [`${pre}_buy_${fmtQty(x)}`, `${pre}_sell_${fmtQty(x)}`]),
-        xs,
+        Float64Array.from(xs),
         p.units === 'size',
       );
     },

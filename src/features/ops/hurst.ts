@@ -130,9 +130,11 @@ export class StreamingRS {
 
   /** Every scale holds its full set of chunks. */
   get ready(): boolean {
+    if (this.full) return true;
     for (let j = 0; j < this.scales.length; j++) if (this.fill[j] < this.rings[j].length) return false;
-    return true;
+    return (this.full = true); // fills only grow
   }
+  private full = false;
 
   hurst(): number {
     let sx = 0;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BarFeature } from '../bars.ts';
+import { BAR_C, BarFeature } from '../bars.ts';
 import type { FeatureContext } from '../context.ts';
 import { fmtMs } from '../feature.ts';
 import { defineOp, int } from '../op-def.ts';
@@ -34,7 +34,8 @@ class KyleLambda extends BarFeature {
   protected override onTrade(ctx: FeatureContext): void {
     this.q += ctx.tradeSign * ctx.tradeSize;
   }
-  protected onBar(_o: number, _h: number, _l: number, c: number): void {
+  protected onBar(bar: Float64Array): void {
+    const c = bar[BAR_C];
     if (this.prevC === this.prevC) {
       this.rs.push(Math.log(c / this.prevC) * 1e4);
       this.qs.push(this.q);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BarFeature } from '../bars.ts';
+import { BAR_C, BAR_H, BAR_L, BarFeature } from '../bars.ts';
 import { fmtMs } from '../feature.ts';
 import { defineOp, int, ints, uniqSorted } from '../op-def.ts';
 import { Rolling } from '../windows.ts';
@@ -50,7 +50,8 @@ class Rsi extends BarFeature {
     this.gain = new Wilder(period);
     this.loss = new Wilder(period);
   }
-  protected onBar(_o: number, _h: number, _l: number, c: number): void {
+  protected onBar(bar: Float64Array): void {
+    const c = bar[BAR_C];
     if (this.prevC === this.prevC) {
       const d = c - this.prevC;
       this.gain.push(d > 0 ? d : 0);
@@ -86,7 +87,8 @@ class Emas extends BarFeature {
     this.slow = new Ema(slow);
     this.signal = new Ema(signal);
   }
-  protected onBar(_o: number, _h: number, _l: number, c: number): void {
+  protected onBar(bar: Float64Array): void {
+    const c = bar[BAR_C];
     this.c = c;
     for (let i = 0; i < this.emas.length; i++) this.emas[i].push(c);
     this.fast.push(c);
@@ -120,7 +122,10 @@ class Atr extends BarFeature {
     super(names, barMs, false, period * 10);
     this.tr = new Wilder(period);
   }
-  protected onBar(_o: number, h: number, l: number, c: number): void {
+  protected onBar(bar: Float64Array): void {
+    const h = bar[BAR_H];
+    const l = bar[BAR_L];
+    const c = bar[BAR_C];
     if (this.prevC === this.prevC) this.tr.push(Math.max(h - l, Math.abs(h - this.prevC), Math.abs(l - this.prevC)));
     this.prevC = c;
     this.c = c;
@@ -146,7 +151,8 @@ class Bollinger extends BarFeature {
     super(names, barMs, false, period * 4);
     this.closes = new Rolling(period);
   }
-  protected onBar(_o: number, _h: number, _l: number, c: number): void {
+  protected onBar(bar: Float64Array): void {
+    const c = bar[BAR_C];
     this.closes.push(c);
     this.c = c;
   }

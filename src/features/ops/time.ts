@@ -13,14 +13,17 @@ const TAU = 2 * Math.PI;
  * sends one, else the schedule `funding_hours`), and trading-session flags (hours UTC, [start, end)).
  */
 class TimeFeatures extends BaseFeature {
-  private readonly fundingNs: number[];
+  private readonly fundingNs: Float64Array;
+  /** Session [start, end) hours, flattened. */
+  private readonly sessionBounds: Float64Array;
   constructor(
     names: string[],
     fundingHours: number[],
-    private readonly sessions: [number, number][],
+    sessions: [number, number][],
   ) {
     super(names);
-    this.fundingNs = [...fundingHours].sort((a, b) => a - b).map((h) => h * HOUR_NS);
+    this.fundingNs = Float64Array.from([...fundingHours].sort((a, b) => a - b), (h) => h * HOUR_NS);
+    this.sessionBounds = Float64Array.from(sessions.flat());
   }
   write(out: Float64Array, at: number, ctx: FeatureContext): void {
     const t = ctx.now;
@@ -37,19 +40,23 @@ class TimeFeatures extends BaseFeature {
     const f = ctx.funding;
     let next = f !== undefined && f.nextFundingTs > t ? f.nextFundingTs : NaN;
     if (next !== next) {
-      for (const h of this.fundingNs) {
-        if (h > inDay) {
-          next = day * DAY_NS + h;
+      const fh = this.fundingNs;
+      for (let i = 0; i < fh.length; i++) {
+        if (fh[i] > inDay) {
+          next = day * DAY_NS + fh[i];
           break;
         }
       }
-      if (next !== next) next = (day + 1) * DAY_NS + this.fundingNs[0];
+      if (next !== next) next = (day + 1) * DAY_NS + fh[0];
     }
     out[at + 5] = (next - t) / 1e9;
     const hour = inDay / HOUR_NS;
-    for (let i = 0; i < this.sessions.length; i++) {
-      const [s, e] = this.sessions[i];
-      out[at + 6 + i] = (s <= e ? hour >= s && hour < e : hour >= s || hour < e) ? 1 : 0;
+    // index loops, no destructuring: an iterator per row would allocate
+    const ss = this.sessionBounds;
+    for (let i = 0; i < ss.length; i += 2) {
+      const s = ss[i];
+      const e = ss[i + 1];
+      out[at + 6 + (i >> 1)] = (s <= e ? hour >= s && hour < e : hour >= s || hour < e) ? 1 : 0;
     }
   }
 }

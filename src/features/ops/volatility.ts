@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BarFeature } from '../bars.ts';
+import { BAR_C, BAR_H, BAR_L, BarFeature } from '../bars.ts';
 import { fmtMs } from '../feature.ts';
 import { defineOp, int, ints, uniqSorted } from '../op-def.ts';
 import { ols, Rolling, type Ols } from '../windows.ts';
@@ -26,7 +26,10 @@ class Volatility extends BarFeature {
     this.r2 = new Rolling(bars);
     this.pk = new Rolling(bars);
   }
-  protected onBar(_o: number, h: number, l: number, c: number): void {
+  protected onBar(bar: Float64Array): void {
+    const h = bar[BAR_H];
+    const l = bar[BAR_L];
+    const c = bar[BAR_C];
     if (this.prevC === this.prevC) {
       const r = Math.log(c / this.prevC);
       this.r2.push(r * r);
@@ -58,7 +61,8 @@ class HurstOp extends BarFeature {
     super(names, barMs, false, N * 2);
     this.rs = new StreamingRS(N, scales, correction);
   }
-  protected onBar(_o: number, _h: number, _l: number, c: number): void {
+  protected onBar(bar: Float64Array): void {
+    const c = bar[BAR_C];
     if (this.prevC === this.prevC) {
       this.rs.push(Math.log(c / this.prevC));
       this.dirty = true;
@@ -110,7 +114,8 @@ class Ou extends BarFeature {
     this.px = new Float64Array(N);
     this.py = new Float64Array(N);
   }
-  protected onBar(_o: number, _h: number, _l: number, c: number): void {
+  protected onBar(bar: Float64Array): void {
+    const c = bar[BAR_C];
     if (this.ref !== this.ref) this.ref = Math.log(c);
     this.xs.push(Math.log(c) - this.ref);
     if (this.prevC === this.prevC) this.rs.push(Math.log(c / this.prevC));

@@ -97,3 +97,16 @@ test('column-major copy holds the same bins', () => {
   const cols = binColumns(rowsMajor, n, stride, p);
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) assert.equal(cols[j * n + i], rowsMajor[i * stride + j]);
 });
+
+test('a feature has a missing bin when any row is NaN, sampled for the bounds or not', () => {
+  const n = 1000;
+  const x = new Float64Array(n * 2);
+  for (let i = 0; i < n; i++) x.set([i, -i], 2 * i);
+  x[2 * 5] = NaN; // row 5 is not among the 100 evenly spaced sample rows (0, 10, 20, ...)
+  const sampled = findBins(x, n, 2, 16, 100);
+  assert.equal(sampled[0].hasMissing, true);
+  assert.equal(sampled[1].hasMissing, false);
+  const all = findBins(x, n, 2, 16, n);
+  assert.equal(all[0].hasMissing, true);
+  assert.equal(all[1].hasMissing, false);
+});

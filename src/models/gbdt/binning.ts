@@ -114,10 +114,12 @@ export function findBins(x: Float64Array, n: number, p: number, maxBin: number, 
     for (let j = 0; j < p; j++) cols[j * m + s] = x[base + j];
   }
   const missing = new Uint8Array(p);
-  for (let i = 0; i < n; i++) {
-    const base = i * p;
-    for (let j = 0; j < p; j++) if (x[base + j] !== x[base + j]) missing[j] = 1;
-  }
+  // When every row is in the sample, the sample itself tells (below); else scan all rows.
+  if (m < n)
+    for (let i = 0; i < n; i++) {
+      const base = i * p;
+      for (let j = 0; j < p; j++) if (x[base + j] !== x[base + j]) missing[j] = 1;
+    }
   const out: BinMapper[] = [];
   const buf = new Float64Array(m);
   for (let j = 0; j < p; j++) {
@@ -126,6 +128,7 @@ export function findBins(x: Float64Array, n: number, p: number, maxBin: number, 
       const v = cols[j * m + s];
       if (v === v) buf[k++] = v;
     }
+    if (k < m) missing[j] = 1;
     out.push(BinMapper.fromSorted(radixSortFloat64(buf.subarray(0, k)), missing[j] === 1, maxBin));
   }
   return out;

@@ -195,17 +195,21 @@ export class Forest {
     try {
       let t = 0;
       while (t < this.nTrees) {
-        let body = '';
+        // One output group: the running sum stays in a local (a register) instead of a store and
+        // reload of out[oo] per tree; the additions happen in the same order, so the sum is the same.
+        const one = this.nGroups === 1;
+        let body = one ? 'let s=out[oo];\n' : '';
         let nodes = 0;
         do {
           const size = nodesOf(t);
           if (size > MAX_TREE_NODES) return null;
           nodes += size;
-          const k = `oo+${this.group[t]}`;
+          const k = one ? 's' : `out[oo+${this.group[t]}]`;
           const leafExpr = `L[${this.treeSource(this.roots[t])}]`;
-          body += this.mode === 'lt-f32' ? `out[${k}]=F(out[${k}]+${leafExpr});\n` : `out[${k}]+=${leafExpr};\n`;
+          body += this.mode === 'lt-f32' ? `${k}=F(${k}+${leafExpr});\n` : `${k}+=${leafExpr};\n`;
           t++;
         } while (t < this.nTrees && nodes + nodesOf(t) <= NODES_PER_FUNCTION);
+        if (one) body += 'out[oo]=s;\n';
         // Only numbers from the typed arrays above reach the source: no model text is evaluated.
         fns.push(new Function('x', 'o', 'L', 'out', 'oo', 'F', 'A', body) as Compiled);
       }

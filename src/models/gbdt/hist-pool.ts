@@ -36,6 +36,8 @@ const GEN_MASK = 0x3fffff;
 
 export class HistPool {
   private workers: Worker[] = [];
+  /** Rows accumulated into histograms so far (the learner's main cost; for diagnostics and tests). */
+  histRows = 0;
   private readonly task: Int32Array;
   private readonly chunks: Float64Array[];
 
@@ -94,6 +96,7 @@ export class HistPool {
   build(start: number, end: number, gOff: number, out: Float64Array): void {
     const { bins, stride, rows, g, h } = this.buf;
     const n = rows.length;
+    this.histRows += end - start;
     const gv = g.subarray(gOff, gOff + n);
     const hv = h.subarray(gOff, gOff + n);
     if (end - start < this.minParallelRows) {

@@ -97,6 +97,18 @@ test('histogram subtraction grows exactly the trees that direct histograms grow'
   }
 });
 
+test('histograms are built only for leaves that can still split (never for the last level of a depth-limited tree)', async () => {
+  const tr = syntheticData(5000, 12, { seed: 12 });
+  const { model, info } = await trainGbdt(tr, { rounds: 1, numLeaves: 4, maxDepth: 2, minDataInLeaf: 1 });
+  const t = trees(model)[0];
+  assert.equal(t.leafValue.length, 4, 'a full depth-2 tree');
+  // root (all rows) + the smaller depth-1 child; the larger is parent − smaller; depth-2 leaves never split
+  assert.equal(info.histRows, tr.n + Math.min(t.count[1], t.count[2]));
+  // with room for more leaves but depth exhausted, the same; without subtraction both depth-1 children are built
+  const direct = await trainGbdt(tr, { rounds: 1, numLeaves: 4, maxDepth: 2, minDataInLeaf: 1, histogramSubtraction: false });
+  assert.equal(direct.info.histRows, 2 * tr.n);
+});
+
 test('worker threads build bit-identical trees to one thread (fixed chunks, summed in order)', async () => {
   const tr = syntheticData(20000, 12, { seed: 8 });
   const cfg = { rounds: 8, numLeaves: 15, parallelMinRows: 500 };

@@ -28,6 +28,8 @@ export interface GbdtInfo {
   threads: number;
   binSeconds: number;
   trainSeconds: number;
+  /** Rows accumulated into gradient histograms over all trees (the dominant training cost). */
+  histRows: number;
   importance: FeatureImportance;
 }
 
@@ -203,6 +205,7 @@ export async function trainGbdt(train: TrainSet, config: Partial<GbdtConfigInput
       threads: pool.threads,
       binSeconds,
       trainSeconds: (performance.now() - t1) / 1000,
+      histRows: pool.histRows,
       importance,
     };
     const model = new TreeModel({
