@@ -8,7 +8,7 @@
  * Cuts fall only between distinct values: a value repeated in many rows gets its own bin rather
  * than straddling several, and a feature with ≤ maxBin distinct values gets one bin per value.
  */
-import { radixSortFloat64 } from './radix.ts';
+import { RadixScratch, radixSortFloat64 } from './radix.ts';
 
 export const MISSING_BIN = 255;
 /** Histogram slots per feature (value bins + the missing bin), fixed so offsets are constant. */
@@ -181,5 +181,155 @@ export function binColumns(bins: Uint8Array, n: number, stride: number, p: numbe
       for (let i = i0; i < i1; i++) out[col + i] = bins[i * stride + j];
     }
   }
+  return out;
+}
+
+/**
+ * One binning job over a row-major matrix, shared by the threads that run it: features are cut
+ * into blocks of 8 adjacent columns (one 64-byte line of a row), and each block is handled
+ * start to end by one thread — gather its sample columns, sort, find the cuts, then bin every row
+ * (and every validation row) of those columns into both the row-major and the column-major bin
+ * matrices. A block's results depend only on its own columns, so cuts and bins are identical for
+ * any thread count and any assignment of blocks to threads. All arrays may live in
+ * SharedArrayBuffers (they must when threads > 1).
+ */
+export interface BinJob {
+  x: Float64Array;
+  n: number;
+  p: number;
+  /** Rows used for the cuts: an evenly spaced sample of min(n, sampleRows) rows (as findBins). */
+  sampleRows: number;
+  maxBin: number;
+  stride: number;
+  /** Out: row-major bins (n × stride). */
+  bins: Uint8Array;
+  /** Out: column-major bins (feature j of row i at j·n + i). */
+  binCols: Uint8Array;
+  vx?: Float64Array;
+  nv: number;
+  /** Out: row-major validation bins (nv × stride). */
+  vBins?: Uint8Array;
+  /** Out: feature j's upper bounds at j·256, padded with +∞. */
+  upper: Float64Array;
+  /** Out: bounds per feature. */
+  nUpper: Int32Array;
+  /** Out: 1 when any row of feature j is NaN. */
+  missing: Uint8Array;
+}
+
+export const BIN_BLOCK = 8;
+
+/** Blocks of a job: 8 features each (more when there are over 255 blocks, so a claim fits a byte). */
+export function binBlocks(p: number): { size: number; count: number } {
+  let size = BIN_BLOCK;
+  while (Math.ceil(p / size) > 255) size += BIN_BLOCK;
+  return { size, count: Math.ceil(p / size) };
+}
+
+/** Allocates a job's outputs (shared when `shared`). */
+export function binJob(x: Float64Array, n: number, p: number, maxBin: number, sampleRows: number, valid: { x: Float64Array; n: number } | undefined, shared: boolean): BinJob {
+  const alloc = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const stride = binStride(p);
+  const nv = valid?.n ?? 0;
+  if (!(maxBin >= 2 && maxBin <= 255)) throw new Error(`maxBin must be in 2..255, got ${maxBin}`);
+  return {
+    x,
+    n,
+    p,
+    sampleRows,
+    maxBin,
+    stride,
+    bins: new Uint8Array(alloc(n * stride)),
+    binCols: new Uint8Array(alloc(n * p)),
+    ...(valid ? { vx: valid.x, vBins: new Uint8Array(alloc(nv * stride)) } : {}),
+    nv,
+    upper: new Float64Array(alloc(p * 256 * 8)),
+    nUpper: new Int32Array(alloc(p * 4)),
+    missing: new Uint8Array(alloc(p)),
+  };
+}
+
+/** This thread's buffers for runBinBlock (kept between blocks: a block sorts up to 8 columns of the sample). */
+const blockScratch = { cols: new Float64Array(0), radix: new RadixScratch() };
+
+/** Frees this thread's binning buffers (the calling thread keeps them otherwise). */
+export function releaseBinScratch(): void {
+  blockScratch.cols = new Float64Array(0);
+  blockScratch.radix = new RadixScratch();
+}
+
+/** Runs block `b` of a job (see BinJob). */
+export function runBinBlock(job: BinJob, b: number): void {
+  const { x, n, p, stride, bins, binCols, upper, nUpper, missing } = job;
+  const { size } = binBlocks(p);
+  const f0 = b * size;
+  const f1 = Math.min(p, f0 + size);
+  const w = f1 - f0;
+  if (w <= 0) return;
+  const m = Math.min(n, job.sampleRows);
+  const step = n / m;
+  // Gather the block's sample columns (NaN dropped) with one pass over the rows' cache lines.
+  if (blockScratch.cols.length < w * m) blockScratch.cols = new Float64Array(w * m);
+  const cols = blockScratch.cols;
+  for (let s = 0; s < m; s++) {
+    const base = (m === n ? s : Math.floor(s * step)) * p + f0;
+    for (let j = 0, o = s; j < w; j++, o += m) cols[o] = x[base + j];
+  }
+  const k = new Int32Array(w);
+  for (let j = 0; j < w; j++) {
+    // drop NaN in place (order kept)
+    const c0 = j * m;
+    let c = c0;
+    for (let i = c0; i < c0 + m; i++) {
+      const v = cols[i];
+      if (v === v) cols[c++] = v;
+    }
+    k[j] = c - c0;
+  }
+  upper.fill(Infinity, f0 * 256, f1 * 256);
+  for (let j = 0; j < w; j++) {
+    const u = BinMapper.fromSorted(radixSortFloat64(cols.subarray(j * m, j * m + k[j]), blockScratch.radix), false, job.maxBin).upper;
+    upper.set(u, (f0 + j) * 256);
+    nUpper[f0 + j] = u.length;
+    missing[f0 + j] = k[j] < m ? 1 : 0;
+  }
+  const nan = new Uint8Array(w);
+  binBlockRows(x, n, p, f0, f1, upper, stride, bins, binCols, nan);
+  for (let j = 0; j < w; j++) if (nan[j]) missing[f0 + j] = 1;
+  if (job.vx && job.vBins) binBlockRows(job.vx, job.nv, p, f0, f1, upper, stride, job.vBins, null, nan);
+}
+
+/** Bins columns [f0, f1) of all n rows (branchless search over the 256 padded bounds, as binRows). */
+function binBlockRows(x: Float64Array, n: number, p: number, f0: number, f1: number, flat: Float64Array, stride: number, out: Uint8Array, outCols: Uint8Array | null, nan: Uint8Array): void {
+  for (let i = 0; i < n; i++) {
+    const base = i * p;
+    const ob = i * stride;
+    for (let j = f0; j < f1; j++) {
+      const v = x[base + j];
+      const o = j << 8;
+      let b = o;
+      b += +(flat[b + 127] < v) << 7;
+      b += +(flat[b + 63] < v) << 6;
+      b += +(flat[b + 31] < v) << 5;
+      b += +(flat[b + 15] < v) << 4;
+      b += +(flat[b + 7] < v) << 3;
+      b += +(flat[b + 3] < v) << 2;
+      b += +(flat[b + 1] < v) << 1;
+      b += +(flat[b] < v);
+      let r = b - o;
+      if (v !== v) {
+        r = MISSING_BIN;
+        nan[j - f0] = 1;
+      }
+      out[ob + j] = r;
+      if (outCols) outCols[j * n + i] = r;
+    }
+  }
+}
+
+/** The mappers a finished job found. */
+export function jobMappers(job: BinJob): BinMapper[] {
+  const out: BinMapper[] = [];
+  for (let j = 0; j < job.p; j++) out.push(new BinMapper(job.upper.slice(j * 256, j * 256 + job.nUpper[j]), job.missing[j] === 1));
   return out;
 }

@@ -1,4 +1,4 @@
-import { MISSING_BIN, type BinMapper } from './binning.ts';
+import type { BinMapper } from './binning.ts';
 import type { HistPool } from './hist-pool.ts';
 import { histLength, subtract } from './histogram.ts';
 import { findBestSplit, leafOutput, type SplitInfo, type SplitParams } from './split.ts';
@@ -36,14 +36,10 @@ interface Leaf {
  */
 export class TreeLearner {
   private readonly histPool: Float64Array[] = [];
-  private readonly tmp: Int32Array;
   private readonly nodeMask: Uint8Array;
-  private readonly n: number;
 
   constructor(
     private readonly pool: HistPool,
-    /** Column-major bins (feature f of row r at f·n + r), for partitioning. */
-    private readonly binCols: Uint8Array,
     private readonly rows: Int32Array,
     private readonly g: Float64Array,
     private readonly h: Float64Array,
@@ -51,8 +47,6 @@ export class TreeLearner {
     private readonly params: TreeParams,
     private readonly random: () => number,
   ) {
-    this.tmp = new Int32Array(rows.length);
-    this.n = rows.length;
     this.nodeMask = new Uint8Array(mappers.length);
   }
 
@@ -110,7 +104,7 @@ export class TreeLearner {
         if (leaf.isLeft) tree.left[leaf.parent] = node;
         else tree.right[leaf.parent] = node;
       }
-      const mid = this.partition(leaf.start, leaf.end, s.feature, s.bin, s.defaultLeft);
+      const mid = this.pool.partition(leaf.start, leaf.end, s.feature, s.bin, s.defaultLeft);
       const left: Leaf = { start: leaf.start, end: mid, sumG: s.leftG, sumH: s.leftH, depth: leaf.depth + 1, hist: null, best: null, parent: node, isLeft: true };
       const right: Leaf = { start: mid, end: leaf.end, sumG: s.rightG, sumH: s.rightH, depth: leaf.depth + 1, hist: null, best: null, parent: node, isLeft: false };
       leaves[li] = left;
@@ -193,22 +187,5 @@ export class TreeLearner {
       this.nodeMask[on[i]] = 1;
     }
     return this.nodeMask;
-  }
-
-  /** Stable in-place partition of rows[start..end) by the split; returns the first right index. */
-  private partition(start: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
-    const { rows, tmp } = this;
-    const col = this.binCols.subarray(feature * this.n, (feature + 1) * this.n);
-    let l = start;
-    let r = 0;
-    for (let i = start; i < end; i++) {
-      const row = rows[i];
-      const b = col[row];
-      const goLeft = b === MISSING_BIN ? defaultLeft : b <= bin;
-      if (goLeft) rows[l++] = row;
-      else tmp[r++] = row;
-    }
-    rows.set(tmp.subarray(0, r), l);
-    return l;
   }
 }

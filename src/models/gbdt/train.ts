@@ -1,6 +1,6 @@
 import { checkTrainSet, classesOf, classIndex, type Task, type TrainSet } from '../model.ts';
 import { auc, logLoss, mse, multiLogLoss } from '../metrics.ts';
-import { binColumns, binRows, binStride, findBins, MISSING_BIN } from './binning.ts';
+import { binJob, jobMappers, MISSING_BIN, releaseBinScratch } from './binning.ts';
 import { gbdtConfig, type GbdtConfig, type GbdtConfigInput } from './config.ts';
 import { HistPool } from './hist-pool.ts';
 import { TreeLearner } from './learner.ts';
@@ -92,29 +92,40 @@ export async function trainGbdt(train: TrainSet, config: Partial<GbdtConfigInput
 
   const threads = cfg.threads;
   const shared = threads > 1;
+  // Binning runs on the pool's threads (features split between them), so with threads > 1 the
+  // raw matrices must be readable by the workers: copied once into shared memory unless they are
+  // already. Binning time includes the copies and starting the workers.
   const t0 = performance.now();
-  const mappers = findBins(train.x, n, p, cfg.maxBin, cfg.binSampleRows);
-  const stride = binStride(p);
-  const bins = sharedOrPlain(Uint8Array, n * stride, shared);
-  binRows(train.x, p, mappers, stride, bins, 0, n);
-  const binCols = binColumns(bins, n, stride, p);
-  let vBins: Uint8Array | undefined;
   const nv = opts.valid?.n ?? 0;
-  if (opts.valid) {
-    vBins = new Uint8Array(nv * stride);
-    binRows(opts.valid.x, p, mappers, stride, vBins, 0, nv);
-  }
-  const binSeconds = (performance.now() - t0) / 1000;
-
+  // Shared copies are allocated first and filled while the workers start (they read x only once
+  // bin() runs).
+  const fills: [Float64Array, Float64Array][] = [];
+  const sharedView = (a: Float64Array): Float64Array => {
+    if (!shared || a.buffer instanceof SharedArrayBuffer) return a;
+    const c = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    fills.push([c, a]);
+    return c;
+  };
+  const x = sharedView(train.x);
+  const valid = opts.valid ? { x: sharedView(opts.valid.x), n: nv } : undefined;
+  const job = binJob(x, n, p, cfg.maxBin, cfg.binSampleRows, valid, shared);
+  const { bins, binCols, vBins, stride } = job;
   const rows = sharedOrPlain(Int32Array, n, shared);
   const g = sharedOrPlain(Float64Array, K * n, shared);
   const h = sharedOrPlain(Float64Array, K * n, shared);
-  const pool = await HistPool.create({ bins, stride, rows, g, h }, threads, cfg.parallelMinRows);
+  const score = sharedOrPlain(Float64Array, K * n, shared);
+  const grad = { objective: objName, groups: K, score, y: sharedView(y), ...(train.weight ? { w: sharedView(train.weight) } : {}) };
+  const starting = HistPool.create({ bins, stride, rows, g, h, binCols, grad, binJob: job }, threads, cfg.parallelMinRows);
+  for (const [to, from] of fills) to.set(from);
+  const pool = await starting;
   try {
+    pool.bin();
+    releaseBinScratch();
+    const mappers = jobMappers(job);
+    const binSeconds = (performance.now() - t0) / 1000;
     const random = rng(cfg.seed);
-    const learner = new TreeLearner(pool, binCols, rows, g, h, mappers, cfg, random);
+    const learner = new TreeLearner(pool, rows, g, h, mappers, cfg, random);
     const base = obj.initScore(y, train.weight);
-    const score = new Float64Array(K * n);
     for (let k = 0; k < K; k++) score.fill(base[k], k * n, (k + 1) * n);
     const vScore = new Float64Array(K * nv);
     for (let k = 0; k < K; k++) vScore.fill(base[k], k * nv, (k + 1) * nv);
@@ -138,7 +149,7 @@ export async function trainGbdt(train: TrainSet, config: Partial<GbdtConfigInput
     const t1 = performance.now();
 
     for (let round = 0; round < cfg.rounds; round++) {
-      obj.gradients(score, y, train.weight, n, g, h);
+      pool.gradients();
       if (bagging && round % cfg.baggingFreq === 0) {
         m = 0;
         for (let i = 0; i < n; i++) {
