@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.ts';
 import { readLines } from '../replay/lines.ts';
 import type { Units } from './collector.ts';
+import { gcd } from './sample-stats.ts';
 
 /** Feed facts read from a Binance raw recording's text (what the normalized events do not carry). */
 export interface FeedFacts {
@@ -27,15 +28,6 @@ export interface FeedFacts {
 
 const FIXED = 8; // Binance never prints more decimals
 const P10 = 1e8;
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) {
-    const t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
 
 function decimals(s: string): number {
   const dot = s.indexOf('.');

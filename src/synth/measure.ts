@@ -5,7 +5,7 @@ import type { BookView } from '../core/book-view.ts';
 import { ASK, type Bbo, type BookChange, type MarketEvent, type Trade } from '../core/events.ts';
 import { openReplay } from '../replay/open.ts';
 import { ReadReport } from '../replay/report.ts';
-import { autocorrelation, correlation, logReturns, mean, onGrid, quantileSorted, sorted } from './sample-stats.ts';
+import { autocorrelation, correlation, gcd, logReturns, mean, onGrid, quantileSorted, sorted } from './sample-stats.ts';
 
 /** Sampling step of the return series (1 s: what minute-scale features and labels look at). */
 export const RETURN_STEP_NS = 1e9;
@@ -246,15 +246,6 @@ export class MeasureCollector {
       occupancy: Array.from(this.occ, (x) => round(this.occSamples > 0 ? x / this.occSamples : NaN)),
     };
   }
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) {
-    const t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
 }
 
 function round(x: number): number {

@@ -107,3 +107,13 @@ export function logReturns(x: Float64Array, lag = 1): Float64Array {
   for (let i = lag; i < x.length; i++) if (x[i] > 0 && x[i - lag] > 0) out.push(Math.log(x[i] / x[i - lag]));
   return Float64Array.from(out);
 }
+
+/** Greatest common divisor of two non-negative integers (tick and lot from observed multiples). */
+export function gcd(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}

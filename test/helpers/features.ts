@@ -95,17 +95,8 @@ export function last(f: Frame, name: string): number {
   return f.col(name)[f.n - 1];
 }
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform [0, 1) generator (mulberry32): the one src/models uses. */
+export { rng } from '../../src/models/random.ts';
 
 /** Standard normal draws from a uniform generator (Box–Muller). */
 export function gauss(u: () => number): () => number {

@@ -141,29 +141,14 @@ export function binStride(p: number): number {
 
 /**
  * Bins rows [from, to) of a row-major matrix into `out` (row-major, `stride` bytes per row; pad
- * columns are left 0 and never split on). `out` may live in a SharedArrayBuffer. The bin search is
- * branchless over each feature's bounds padded to 256 (+∞): 8 compare-and-adds per value.
+ * columns are left 0 and never split on) with each mapper's binary search. Training bins through
+ * the parallel block jobs below (a branchless search); this plain version is their reference.
  */
 export function binRows(x: Float64Array, p: number, mappers: BinMapper[], stride: number, out: Uint8Array, from: number, to: number): void {
-  const flat = new Float64Array(p * 256).fill(Infinity);
-  for (let j = 0; j < p; j++) flat.set(mappers[j].upper, j * 256);
   for (let i = from; i < to; i++) {
     const base = i * p;
     const ob = i * stride;
-    for (let j = 0; j < p; j++) {
-      const v = x[base + j];
-      const o = j << 8;
-      let b = o;
-      b += +(flat[b + 127] < v) << 7;
-      b += +(flat[b + 63] < v) << 6;
-      b += +(flat[b + 31] < v) << 5;
-      b += +(flat[b + 15] < v) << 4;
-      b += +(flat[b + 7] < v) << 3;
-      b += +(flat[b + 3] < v) << 2;
-      b += +(flat[b + 1] < v) << 1;
-      b += +(flat[b] < v);
-      out[ob + j] = v === v ? b - o : MISSING_BIN;
-    }
+    for (let j = 0; j < p; j++) out[ob + j] = mappers[j].bin(x[base + j]);
   }
 }
 
@@ -299,7 +284,10 @@ export function runBinBlock(job: BinJob, b: number): void {
   if (job.vx && job.vBins) binBlockRows(job.vx, job.nv, p, f0, f1, upper, stride, job.vBins, null, nan);
 }
 
-/** Bins columns [f0, f1) of all n rows (branchless search over the 256 padded bounds, as binRows). */
+/**
+ * Bins columns [f0, f1) of all n rows: a branchless search over each feature's bounds padded to 256
+ * (+∞), 8 compare-and-adds per value; equal to BinMapper.bin (binRows is the reference in tests).
+ */
 function binBlockRows(x: Float64Array, n: number, p: number, f0: number, f1: number, flat: Float64Array, stride: number, out: Uint8Array, outCols: Uint8Array | null, nan: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     const base = i * p;

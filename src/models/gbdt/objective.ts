@@ -16,6 +16,17 @@ export interface Objective {
 
 const EPS = 1e-15;
 
+function weightedMean(y: ArrayLike<number>, w: ArrayLike<number> | null | undefined): number {
+  let s = 0;
+  let t = 0;
+  for (let i = 0; i < y.length; i++) {
+    const wi = w ? w[i] : 1;
+    s += wi * y[i];
+    t += wi;
+  }
+  return s / t;
+}
+
 export function sigmoid(m: number): number {
   return m >= 0 ? 1 / (1 + Math.exp(-m)) : Math.exp(m) / (1 + Math.exp(m));
 }
@@ -25,14 +36,7 @@ export const binaryObjective: Objective = {
   name: 'binary',
   groups: 1,
   initScore(y, w) {
-    let s = 0;
-    let t = 0;
-    for (let i = 0; i < y.length; i++) {
-      const wi = w ? w[i] : 1;
-      s += wi * y[i];
-      t += wi;
-    }
-    const p = Math.min(1 - EPS, Math.max(EPS, s / t));
+    const p = Math.min(1 - EPS, Math.max(EPS, weightedMean(y, w)));
     return Float64Array.of(Math.log(p / (1 - p)));
   },
   gradients(score, y, w, n, g, h) {
@@ -49,14 +53,7 @@ export const regressionObjective: Objective = {
   name: 'regression',
   groups: 1,
   initScore(y, w) {
-    let s = 0;
-    let t = 0;
-    for (let i = 0; i < y.length; i++) {
-      const wi = w ? w[i] : 1;
-      s += wi * y[i];
-      t += wi;
-    }
-    return Float64Array.of(s / t);
+    return Float64Array.of(weightedMean(y, w));
   },
   gradients(score, y, w, n, g, h) {
     for (let i = 0; i < n; i++) {
