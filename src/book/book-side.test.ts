@@ -22,12 +22,10 @@ for (const isBid of [true, false]) {
       // cluster prices near a moving touch like real traffic, with some deep levels
       const price = 10000 + (rnd(10) === 0 ? rnd(2000) : rnd(40));
       const size = rnd(4) === 0 ? 0 : 1 + rnd(100);
-      const existed = ref.has(price);
-      const ok = side.set(price, size);
-      if (size === 0) {
-        assert.equal(ok, existed);
-        ref.delete(price);
-      } else ref.set(price, size);
+      const prev = side.set(price, size);
+      assert.equal(prev, ref.get(price) ?? 0);
+      if (size === 0) ref.delete(price);
+      else ref.set(price, size);
       if (i % 997 === 0) check(side, ref);
     }
     check(side, ref);
@@ -46,3 +44,25 @@ test('truncate keeps the best levels', () => {
   assert.deepEqual([asks.price(0), asks.price(1), asks.price(2)], [1, 2, 3]);
   assert.equal(asks.size(2), 30);
 });
+
+for (const isBid of [true, false]) {
+  test(`${isBid ? 'bid' : 'ask'} find gives the index or insertion point from any previous position`, () => {
+    const side = new BookSide(isBid, 8);
+    const prices = Array.from({ length: 300 }, (_, i) => 1000 + 3 * i);
+    for (const p of prices) side.set(p, 1);
+    // the reference: linear scan of storage order
+    const expect = (price: number) => {
+      for (let i = 0; i < side.n; i++) {
+        const v = side.prices[i];
+        if (v === price) return i;
+        if (isBid ? v > price : v < price) return -i - 1;
+      }
+      return -side.n - 1;
+    };
+    let seed = 11;
+    const rnd = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    // random order (the search starts from wherever the last one ended), and sorted runs
+    const queries = [...Array.from({ length: 3000 }, () => 990 + rnd(920)), ...Array.from({ length: 920 }, (_, i) => 990 + i), ...Array.from({ length: 920 }, (_, i) => 1910 - i)];
+    for (const q of queries) assert.equal(side.find(q), expect(q), `find(${q})`);
+  });
+}

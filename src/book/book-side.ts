@@ -22,41 +22,72 @@ export class BookSide {
     this.n = 0;
   }
 
+  /** Index of the last level found or inserted: the next search starts there (see `find`). */
+  private hint = 0;
+
   /**
    * Index of `price` if present, else `-(insertionPoint) - 1`. Storage order: bids ascending,
    * asks descending; searching with a sign flip keeps one monomorphic loop.
+   * A venue message lists its levels in price order, so consecutive lookups land near each other:
+   * the search gallops out from the previous result (O(log distance)) and then bisects, which
+   * costs a fraction of a full binary search over thousands of levels.
    */
   find(price: number): number {
     const p = this.prices;
     const sign = this.isBid ? 1 : -1;
     const key = price * sign;
-    let n = this.n;
-    // Most updates touch the few best levels, stored at the end: check them linearly first.
-    let i = n - 1;
-    const stop = n > 8 ? n - 8 : 0;
-    for (; i >= stop; i--) {
-      const v = p[i] * sign;
-      if (v === key) return i;
-      if (v < key) return -(i + 1) - 1;
+    const n = this.n;
+    if (n === 0) return -1;
+    let h = this.hint;
+    if (h >= n) h = n - 1;
+    const vh = p[h] * sign;
+    if (vh === key) return h;
+    // [lo, hi) brackets the answer: every element before lo is < key, every element from hi on is > key
+    let lo: number;
+    let hi: number;
+    if (vh < key) {
+      lo = h + 1;
+      let step = 1;
+      hi = lo + step;
+      while (hi < n && p[hi - 1] * sign < key) {
+        lo = hi;
+        step <<= 1;
+        hi = lo + step;
+      }
+      if (hi > n) hi = n;
+    } else {
+      hi = h;
+      let step = 1;
+      lo = hi - step;
+      while (lo > 0 && p[lo] * sign > key) {
+        hi = lo;
+        step <<= 1;
+        lo = hi - step;
+      }
+      if (lo < 0) lo = 0;
     }
-    if (stop === 0) return -1; // smaller than everything
-    let lo = 0;
-    let hi = stop; // exclusive; all elements >= stop are > key
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const v = p[mid] * sign;
       if (v < key) lo = mid + 1;
       else if (v > key) hi = mid;
-      else return mid;
+      else {
+        this.hint = mid;
+        return mid;
+      }
     }
-    n = lo;
-    return -n - 1;
+    this.hint = lo;
+    return -lo - 1;
   }
 
-  /** Sets the size at a price; size 0 removes the level. Returns false if a removal found nothing. */
-  set(price: number, size: number): boolean {
+  /**
+   * Sets the size at a price; size 0 removes the level. Returns the size the level had before
+   * (0 if it did not exist: a removal that returns 0 found nothing to remove).
+   */
+  set(price: number, size: number): number {
     const i = this.find(price);
     if (i >= 0) {
+      const prev = this.sizes[i];
       if (size === 0) {
         const n = this.n;
         if (i < n - 1) {
@@ -67,9 +98,9 @@ export class BookSide {
       } else {
         this.sizes[i] = size;
       }
-      return true;
+      return prev;
     }
-    if (size === 0) return false;
+    if (size === 0) return 0;
     const at = -i - 1;
     const n = this.n;
     if (n === this.prices.length) this.grow();
@@ -80,7 +111,7 @@ export class BookSide {
     this.prices[at] = price;
     this.sizes[at] = size;
     this.n = n + 1;
-    return true;
+    return 0;
   }
 
   private grow(): void {

@@ -20,6 +20,8 @@ export interface EngineOptions {
 }
 
 const HISTORY = 256;
+/** Most venue BBOs kept waiting for the book update they refer to (older ones are dropped as uncomparable). */
+const PENDING_BBO = 1024;
 /** Levels per side re-verified after every update (cheap defence in depth for the book structure). */
 const AUDIT_DEPTH = 10;
 
@@ -52,7 +54,10 @@ export class InstrumentState {
   readonly hTop = new Float64Array(HISTORY * 4);
   readonly hDec = new Int8Array(HISTORY * 2);
   hPos = 0;
-  pendingBbo: Bbo[] = [];
+  /** Venue BBOs ahead of the applied book (their update id not applied yet): a ring of PENDING_BBO. */
+  readonly pendingBbo: (Bbo | undefined)[] = new Array(PENDING_BBO);
+  pendingHead = 0;
+  pendingLen = 0;
 
   constructor(
     readonly venue: string,
@@ -250,7 +255,7 @@ export class BookEngine {
       }
       if (ev.seq === ev.seq) this.remember(st, ev.seq);
     }
-    if (st.pendingBbo.length > 0) this.matchPending(st);
+    if (st.pendingLen > 0) this.matchPending(st);
     this.opts.onBook?.(st, ev);
   }
 
@@ -270,11 +275,14 @@ export class BookEngine {
   private bbo(st: InstrumentState, ev: Bbo): void {
     if (ev.seq !== ev.seq) return; // venue BBO without an update id: no exact correspondence
     if (!st.valid || ev.seq > st.lastSeq) {
-      if (st.pendingBbo.length >= 1024) {
-        st.pendingBbo.shift();
+      if (st.pendingLen === PENDING_BBO) {
+        st.pendingBbo[st.pendingHead] = undefined;
+        st.pendingHead = (st.pendingHead + 1) % PENDING_BBO;
+        st.pendingLen--;
         st.counts.bbo.uncomparable++;
       }
-      st.pendingBbo.push(ev);
+      st.pendingBbo[(st.pendingHead + st.pendingLen) % PENDING_BBO] = ev;
+      st.pendingLen++;
       return;
     }
     this.compareFromHistory(st, ev);
@@ -282,13 +290,16 @@ export class BookEngine {
 
   private matchPending(st: InstrumentState): void {
     const last = st.lastSeq;
-    let k = 0;
     const p = st.pendingBbo;
-    while (k < p.length && p[k].seq <= last) {
-      this.compareFromHistory(st, p[k]);
-      k++;
+    while (st.pendingLen > 0) {
+      const h = st.pendingHead;
+      const ev = p[h]!;
+      if (!(ev.seq <= last)) break;
+      this.compareFromHistory(st, ev);
+      p[h] = undefined;
+      st.pendingHead = (h + 1) % PENDING_BBO;
+      st.pendingLen--;
     }
-    if (k > 0) st.pendingBbo.splice(0, k);
   }
 
   private compareFromHistory(st: InstrumentState, ev: Bbo): void {

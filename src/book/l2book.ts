@@ -20,6 +20,13 @@ export class L2Book implements BookView {
     this.asks.clear();
   }
 
+  /**
+   * When set, `apply` writes each row's previous size (book scale, 0 for a level that did not
+   * exist) into it, rows in message order: the exact undo of a delta, for the backtester's delayed
+   * view. The caller sizes it (at least nBids + nAsks) and clears it after the call.
+   */
+  capturePrev: Float64Array | null = null;
+
   /** Applies a BookChange (a snapshot replaces everything). Rescales if the event has more decimals. */
   apply(ev: BookChange): void {
     if (ev.priceDecimals > this.priceDecimals || ev.sizeDecimals > this.sizeDecimals) this.growScale(ev.priceDecimals, ev.sizeDecimals);
@@ -31,13 +38,17 @@ export class L2Book implements BookView {
     const n = nb + ev.nAsks;
     const bids = this.bids;
     const asks = this.asks;
+    const cap = this.capturePrev;
     let missing = 0;
-    if (pm === 1 && sm === 1) {
-      for (let i = 0; i < nb; i++) if (!bids.set(lv[2 * i], lv[2 * i + 1])) missing++;
-      for (let i = nb; i < n; i++) if (!asks.set(lv[2 * i], lv[2 * i + 1])) missing++;
+    if (cap !== null) {
+      for (let i = 0; i < nb; i++) if ((cap[i] = bids.set(lv[2 * i] * pm, lv[2 * i + 1] * sm)) === 0 && lv[2 * i + 1] === 0) missing++;
+      for (let i = nb; i < n; i++) if ((cap[i] = asks.set(lv[2 * i] * pm, lv[2 * i + 1] * sm)) === 0 && lv[2 * i + 1] === 0) missing++;
+    } else if (pm === 1 && sm === 1) {
+      for (let i = 0; i < nb; i++) if (bids.set(lv[2 * i], lv[2 * i + 1]) === 0 && lv[2 * i + 1] === 0) missing++;
+      for (let i = nb; i < n; i++) if (asks.set(lv[2 * i], lv[2 * i + 1]) === 0 && lv[2 * i + 1] === 0) missing++;
     } else {
-      for (let i = 0; i < nb; i++) if (!bids.set(lv[2 * i] * pm, lv[2 * i + 1] * sm)) missing++;
-      for (let i = nb; i < n; i++) if (!asks.set(lv[2 * i] * pm, lv[2 * i + 1] * sm)) missing++;
+      for (let i = 0; i < nb; i++) if (bids.set(lv[2 * i] * pm, lv[2 * i + 1] * sm) === 0 && lv[2 * i + 1] === 0) missing++;
+      for (let i = nb; i < n; i++) if (asks.set(lv[2 * i] * pm, lv[2 * i + 1] * sm) === 0 && lv[2 * i + 1] === 0) missing++;
     }
     this.missingDeletes += missing;
   }

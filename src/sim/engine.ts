@@ -11,7 +11,7 @@ import { SimExchange } from './exchange.ts';
 import type { OrderLevelMsg } from './order-level.ts';
 import type { FeeModel } from './fees.ts';
 import { EventHeap } from './heap.ts';
-import { SimInstrument, isInverse, levelSize } from './instrument.ts';
+import { SimInstrument, isInverse } from './instrument.ts';
 import { LagView, copySide } from './lag-view.ts';
 import type { LatencyModel } from './latency.ts';
 import { DEFAULT_METRICS, advanceFills, type FillRecord, type MetricsConfig } from './metrics.ts';
@@ -103,7 +103,7 @@ export class Backtest {
   private appl: (BookChange | undefined)[] = new Array(1024);
   private applInst: (SimInstrument | undefined)[] = new Array(1024);
   private applUndo: (Float64Array | undefined)[] = new Array(1024);
-  /** Sizes before the change about to be applied (`capEv`), captured in `beforeChange`. */
+  /** Sizes before the change about to be applied (`capEv`), written by the book while applying it (`beforeChange`). */
   private capBuf = new Float64Array(256);
   private capEv: BookChange | undefined;
   private applHead = 0; // absolute index of the oldest kept
@@ -237,9 +237,12 @@ export class Backtest {
     if (x > inst.pendingDue) inst.pendingDue = advanceFills(inst.pending, x, inst.midX2 / 2 / POW10[inst.pd], this.metrics);
     const aStart = this.applTail;
     this.cur = inst;
-    if (ev.type === 'book_change' && inst.undelivered > 0 && inst.wanted && !inst.localOwn) this.beforeChange(inst, ev);
+    const capture = ev.type === 'book_change' && inst.undelivered > 0 && inst.wanted && !inst.localOwn && this.beforeChange(inst, ev);
     this.books.onEvent(ev);
-    this.capEv = undefined;
+    if (capture) {
+      inst.st.book.capturePrev = null;
+      this.capEv = undefined;
+    }
     if (inst.lagChanges === 0) inst.localOwn = false; // nothing pending (e.g. a materialized change was not applied): the venue's book is the view
     if (ev.type === 'trade') exchange.onTrade(inst, ev);
     else if (ev.type === 'funding') exchange.onFunding(inst, ev);
@@ -275,21 +278,18 @@ export class Backtest {
    *    (`localOwn`), until the strategy has caught up with the venue again.
    * Both paths give the book as of the last change the strategy received, exactly.
    */
-  private beforeChange(inst: SimInstrument, ev: BookChange): void {
+  private beforeChange(inst: SimInstrument, ev: BookChange): boolean {
     const book = inst.st.book;
     if (ev.isSnapshot || ev.depth > 0 || ev.priceDecimals > book.priceDecimals || ev.sizeDecimals > book.sizeDecimals) {
       this.materialize(inst);
-      return;
+      return false;
     }
     const n = ev.nBids + ev.nAsks;
     if (this.capBuf.length < n) this.capBuf = new Float64Array(2 * n);
-    const cap = this.capBuf;
-    const lv = ev.levels;
-    const pm = POW10[book.priceDecimals - ev.priceDecimals];
-    const nb = ev.nBids;
-    for (let i = 0; i < nb; i++) cap[i] = levelSize(book.bids, lv[2 * i] * pm);
-    for (let i = nb; i < n; i++) cap[i] = levelSize(book.asks, lv[2 * i] * pm);
+    // the book records each row's previous size while applying it (see L2Book.capturePrev)
+    book.capturePrev = this.capBuf;
     this.capEv = ev;
+    return true;
   }
 
   /** Builds the strategy's delayed book in `localBook` (venue's book minus the pending changes); `localOwn` from then on. */
@@ -748,15 +748,17 @@ export function markOf(inst: SimInstrument): Fixed | undefined {
 }
 
 function validateRequest(r: OrderRequest): void {
-  const bad = (what: string) => {
-    throw new Error(`submit ${r.venue}:${r.symbol}: ${what}`);
-  };
-  if (r.side !== 0 && r.side !== 1) bad(`side must be BID (0) or ASK (1), got ${String(r.side)}`);
-  if (r.type !== 'limit' && r.type !== 'market') bad(`type must be limit or market, got ${String(r.type)}`);
-  if (r.tif !== 'gtc' && r.tif !== 'ioc' && r.tif !== 'post_only') bad(`tif must be gtc, ioc or post_only, got ${String(r.tif)}`);
-  if (r.type === 'market' && r.tif === 'post_only') bad('a market order cannot be post-only');
-  if (!Number.isSafeInteger(r.size) || r.size <= 0) bad(`size must be a positive scaled integer, got ${r.size}`);
-  if (r.type === 'limit' && (!Number.isSafeInteger(r.price) || r.price <= 0)) bad(`price must be a positive scaled integer, got ${r.price}`);
-  if (!Number.isInteger(r.priceDecimals) || r.priceDecimals < 0 || r.priceDecimals > 18) bad(`priceDecimals must be an integer 0..18`);
-  if (!Number.isInteger(r.sizeDecimals) || r.sizeDecimals < 0 || r.sizeDecimals > 18) bad(`sizeDecimals must be an integer 0..18`);
+  // (no closure here: this runs for every order)
+  if (r.side !== 0 && r.side !== 1) badRequest(r, `side must be BID (0) or ASK (1), got ${String(r.side)}`);
+  if (r.type !== 'limit' && r.type !== 'market') badRequest(r, `type must be limit or market, got ${String(r.type)}`);
+  if (r.tif !== 'gtc' && r.tif !== 'ioc' && r.tif !== 'post_only') badRequest(r, `tif must be gtc, ioc or post_only, got ${String(r.tif)}`);
+  if (r.type === 'market' && r.tif === 'post_only') badRequest(r, 'a market order cannot be post-only');
+  if (!Number.isSafeInteger(r.size) || r.size <= 0) badRequest(r, `size must be a positive scaled integer, got ${r.size}`);
+  if (r.type === 'limit' && (!Number.isSafeInteger(r.price) || r.price <= 0)) badRequest(r, `price must be a positive scaled integer, got ${r.price}`);
+  if (!Number.isInteger(r.priceDecimals) || r.priceDecimals < 0 || r.priceDecimals > 18) badRequest(r, `priceDecimals must be an integer 0..18`);
+  if (!Number.isInteger(r.sizeDecimals) || r.sizeDecimals < 0 || r.sizeDecimals > 18) badRequest(r, `sizeDecimals must be an integer 0..18`);
+}
+
+function badRequest(r: OrderRequest, what: string): never {
+  throw new Error(`submit ${r.venue}:${r.symbol}: ${what}`);
 }
