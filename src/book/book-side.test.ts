@@ -52,12 +52,13 @@ for (const isBid of [true, false]) {
     for (const p of prices) side.set(p, 1);
     // the reference: linear scan of storage order
     const expect = (price: number) => {
-      for (let i = 0; i < side.n; i++) {
+      const end = side.lo + side.n;
+      for (let i = side.lo; i < end; i++) {
         const v = side.prices[i];
         if (v === price) return i;
         if (isBid ? v > price : v < price) return -i - 1;
       }
-      return -side.n - 1;
+      return -end - 1;
     };
     let seed = 11;
     const rnd = (n: number) => (seed = (seed * 48271) % 2147483647) % n;

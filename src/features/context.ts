@@ -131,14 +131,26 @@ export class FeatureContext {
 
   private syncLevels(book: BookView): void {
     if (book instanceof L2Book) {
-      this.bp = book.bids.prices;
-      this.bs = book.bids.sizes;
-      this.nb = book.bids.n;
-      this.ap = book.asks.prices;
-      this.as = book.asks.sizes;
-      this.na = book.asks.n;
+      // views starting at each side's deepest level (made again only when the side's storage moved)
+      const b = book.bids;
+      const a = book.asks;
+      if (b.prices !== this.bBuf || b.lo !== this.bLo) {
+        this.bBuf = b.prices;
+        this.bLo = b.lo;
+        this.bp = b.prices.subarray(b.lo);
+        this.bs = b.sizes.subarray(b.lo);
+      }
+      if (a.prices !== this.aBuf || a.lo !== this.aLo) {
+        this.aBuf = a.prices;
+        this.aLo = a.lo;
+        this.ap = a.prices.subarray(a.lo);
+        this.as = a.sizes.subarray(a.lo);
+      }
+      this.nb = b.n;
+      this.na = a.n;
       return;
     }
+    this.bBuf = this.aBuf = null;
     const nb = book.bidCount();
     const na = book.askCount();
     this.bp = this.ownBp.length >= nb ? this.ownBp : (this.ownBp = new Float64Array(nb * 2));
@@ -156,6 +168,10 @@ export class FeatureContext {
     this.nb = nb;
     this.na = na;
   }
+  private bBuf: Float64Array | null = null;
+  private bLo = -1;
+  private aBuf: Float64Array | null = null;
+  private aLo = -1;
   private ownBp = new Float64Array(0);
   private ownBs = new Float64Array(0);
   private ownAp = new Float64Array(0);

@@ -12,7 +12,7 @@ import type { OrderLevelMsg } from './order-level.ts';
 import type { FeeModel } from './fees.ts';
 import { EventHeap } from './heap.ts';
 import { SimInstrument, isInverse } from './instrument.ts';
-import { LagView, copySide } from './lag-view.ts';
+import { LagView } from './lag-view.ts';
 import type { LatencyModel } from './latency.ts';
 import { DEFAULT_METRICS, advanceFills, type FillRecord, type MetricsConfig } from './metrics.ts';
 import { SimOrder } from './orders.ts';
@@ -296,8 +296,8 @@ export class Backtest {
   private materialize(inst: SimInstrument): L2Book {
     const from = inst.st.book;
     const to = inst.localBook;
-    copySide(from.bids, to.bids);
-    copySide(from.asks, to.asks);
+    to.bids.copyFrom(from.bids);
+    to.asks.copyFrom(from.asks);
     to.priceDecimals = from.priceDecimals;
     to.sizeDecimals = from.sizeDecimals;
     if (inst.lagChanges > 0) {

@@ -1,5 +1,4 @@
 import type { BookView } from '../core/book-view.ts';
-import type { BookSide } from '../book/book-side.ts';
 import type { L2Book } from '../book/l2book.ts';
 
 /**
@@ -48,16 +47,4 @@ export class LagView implements BookView {
   askSize(i: number): number {
     return this.b.asks.size(i);
   }
-}
-
-/** Copies one book side's levels into another. */
-export function copySide(from: BookSide, to: BookSide): void {
-  const n = from.n;
-  if (to.prices.length < n) {
-    to.prices = new Float64Array(from.prices.length);
-    to.sizes = new Float64Array(from.prices.length);
-  }
-  to.prices.set(from.prices.subarray(0, n));
-  to.sizes.set(from.sizes.subarray(0, n));
-  to.n = n;
 }
