@@ -67,3 +67,41 @@ for (const isBid of [true, false]) {
     for (const q of queries) assert.equal(side.find(q), expect(q), `find(${q})`);
   });
 }
+
+for (const isBid of [true, false]) {
+  test(`${isBid ? 'bid' : 'ask'} side grows and recenters from either end, truncates and copies exactly`, () => {
+    const side = new BookSide(isBid, 4);
+    const ref = new Map<number, number>();
+    // only deeper and deeper levels, then only better and better ones: every insert hits one end
+    for (let i = 0; i < 500; i++) {
+      const deep = isBid ? 5000 - i : 5000 + i;
+      side.set(deep, i + 1);
+      ref.set(deep, i + 1);
+    }
+    for (let i = 1; i <= 500; i++) {
+      const better = isBid ? 5000 + i : 5000 - i;
+      side.set(better, i);
+      ref.set(better, i);
+    }
+    check(side, ref);
+    // deletes from both ends and the middle
+    for (const p of [...ref.keys()].filter((_, i) => i % 3 === 0)) {
+      assert.equal(side.set(p, 0), ref.get(p));
+      ref.delete(p);
+    }
+    check(side, ref);
+    const copy = new BookSide(isBid, 4);
+    copy.copyFrom(side);
+    check(copy, ref);
+    // the copy is independent
+    copy.set(isBid ? 9999 : 1, 1);
+    check(side, ref);
+    side.truncate(10);
+    const best = [...ref.keys()].sort((a, b) => (isBid ? b - a : a - b)).slice(0, 10);
+    check(side, new Map(best.map((p) => [p, ref.get(p)!])));
+    side.clear();
+    assert.equal(side.n, 0);
+    assert.equal(side.set(5000, 3), 0);
+    assert.equal(side.price(0), 5000);
+  });
+}
