@@ -188,6 +188,19 @@ export function makeBbo(
   return { type: 'bbo', venue, symbol, exchTs, localTs, bidPrice, bidSize, askPrice, askSize, priceDecimals, sizeDecimals, seq };
 }
 
+/** Field order as in the venue parsers' literals, so decoded events share their shapes. */
+export function makeFunding(venue: string, symbol: string, exchTs: number, localTs: number, markPrice: number, indexPrice: number, fundingRate: number, nextFundingTs: number): Funding {
+  return { type: 'funding', venue, symbol, exchTs, localTs, markPrice, indexPrice, fundingRate, nextFundingTs };
+}
+
+export function makeGap(venue: string, symbol: string, exchTs: number, localTs: number, reason: string, expected: number, received: number): Gap {
+  return { type: 'gap', venue, symbol, exchTs, localTs, reason, expected, received };
+}
+
+export function makeDisconnect(venue: string, symbol: string, exchTs: number, localTs: number, reason: string): Disconnect {
+  return { type: 'disconnect', venue, symbol, exchTs, localTs, reason };
+}
+
 export function instrumentKey(venue: string, symbol: string): string {
   return venue + ':' + symbol;
 }

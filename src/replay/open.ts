@@ -12,10 +12,12 @@ import { tardisFormat } from './tardis.ts';
 import { lobsterFormat } from './lobster.ts';
 import { jsonlFormat } from './jsonl.ts';
 import { bybitArchiveFormat } from './bybit-archive.ts';
+import { eventFileFormat } from './event-file.ts';
 
 /** Every input format, in sniffing order (most specific first). */
 export const FORMATS: FormatDef[] = [
   // format list
+  eventFileFormat, // first: a lobkit-events header line is also a JSON line
   bybitArchiveFormat,
   tardisFormat,
   lobsterFormat,
