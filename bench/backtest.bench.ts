@@ -5,14 +5,21 @@
  *   2. a long synthetic recording: `--hours` (default 1) of BTCUSDT USD-M written by the synthetic
  *      market generator (src/synth `simulateToFiles`) into a temporary folder, deleted at the end
  *      (or the files given with --synth).
- * For each input, four measurements:
- *   (a) replay + book from files (gunzip, split, parse, BookEngine)      — what `lobkit replay` costs
- *   (b) backtest from files: (a) + simulator + maker strategy            — what `lobkit backtest` costs
- *   (c) book only, over events pre-parsed in memory
- *   (d) backtest over the same pre-parsed events
+ * For each input, six measurements:
+ *   (a) replay + book from the raw files (gunzip, split, parse, BookEngine) — what `lobkit replay` costs
+ *   (b) backtest from the raw files: (a) + simulator + maker strategy      — what `lobkit backtest` costs
+ *   (c) replay + book from a lobkit-events file of the same events (written once before timing,
+ *       as `lobkit replay --events-out` does: hftbacktest's convert-once-to-npz step)
+ *   (d) backtest from that lobkit-events file
+ *   (e) book only, over events pre-parsed in memory
+ *   (f) backtest over the same pre-parsed events
  * Each is timed on the wall clock and in process CPU time (process.cpuUsage: all threads, so
  * gunzip on the thread pool counts), which is less sensitive to other work on a shared machine.
- * Targets: ≥ 2 M events/s and ≤ 2 × the replay cost; the ratios (b)/(a) and (d)/(c) are printed.
+ * Targets: ≥ 2 M events/s and ≤ 2 × the replay cost; the ratios (b)/(a), (d)/(c) and (f)/(e) are printed.
+ * Rates are given in two units: venue messages (one MarketEvent: a depth diff with ~50 level rows
+ * counts once) and hftbacktest-style events — hftbacktest's data has one event row per price-level
+ * change (depth update or snapshot level), per trade and per BBO side; here one per level row, one
+ * per trade and one per BBO or other message (a BBO counted once, not twice: conservative).
  * Run: npm run bench:backtest  (options: --rounds N, --hours H, --synth <files...>)
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -22,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { BookEngine } from '../src/book/engine.ts';
 import { syncRulesFor } from '../src/book/rules.ts';
 import type { MarketEvent } from '../src/core/events.ts';
+import { EventFileWriter } from '../src/replay/event-file.ts';
 import { openReplay } from '../src/replay/open.ts';
 import { ReadReport } from '../src/replay/report.ts';
 import { Backtest, type BacktestConfig } from '../src/sim/engine.ts';
@@ -102,6 +110,13 @@ async function load(paths: string[]): Promise<MarketEvent[]> {
   return out;
 }
 
+/** hftbacktest-style event count: level rows of depth messages, plus one per other message. */
+function rowEvents(evs: MarketEvent[]): number {
+  let n = 0;
+  for (const ev of evs) n += ev.type === 'book_change' ? ev.nBids + ev.nAsks : 1;
+  return n;
+}
+
 /** Wall and CPU milliseconds of each round. */
 interface Times {
   wall: number[];
@@ -143,32 +158,57 @@ function ratio(label: string, num: Times, den: Times): string {
   return `    ${label}: wall ${r(num.wall, den.wall)}; cpu ${r(num.cpu, den.cpu)}        target ≤ 2`;
 }
 
-async function bench(name: string, paths: string[], evs: MarketEvent[]): Promise<void> {
+/** Converts the recording to a lobkit-events file in `dir`, streaming (what `lobkit replay --events-out` does). */
+async function writeEvents(dir: string, name: string, paths: string[]): Promise<string> {
+  const path = join(dir, name + '.lobev');
+  const w = EventFileWriter.open(path, { sources: paths, overwrite: true });
+  for await (const batch of await openReplay(paths, new ReadReport())) for (const ev of batch) w.write(ev);
+  w.close();
+  return path;
+}
+
+async function bench(name: string, paths: string[], tmp: string): Promise<void> {
   const t = () => ({ wall: [], cpu: [] }) as Times;
   const a = t();
   const b = t();
   const c = t();
   const d = t();
+  const e = t();
+  const f = t();
+  const lobev = await writeEvents(tmp, name.split(' ')[0], paths);
+  // the streaming measurements run without the pre-parsed events in memory (a large retained
+  // heap makes every garbage collection of the streaming paths slower)
+  for (let r = 0; r < rounds; r++) {
+    await timeIt(a, () => replayFiles(paths));
+    await timeIt(b, () => backtestFiles(paths));
+    await timeIt(c, () => replayFiles([lobev]));
+    await timeIt(d, () => backtestFiles([lobev]));
+  }
+  const evs = await load(paths);
   // warm-up (JIT) on a slice
   bookOnly(evs.slice(0, 50000));
   backtestMem(evs.slice(0, 50000));
   for (let r = 0; r < rounds; r++) {
-    await timeIt(a, () => replayFiles(paths));
-    await timeIt(b, () => backtestFiles(paths));
-    await timeIt(c, () => bookOnly(evs));
-    await timeIt(d, () => backtestMem(evs));
+    await timeIt(e, () => bookOnly(evs));
+    await timeIt(f, () => backtestMem(evs));
   }
   const n = evs.length;
-  console.log(`\n${name}: ${n} market events; the maker sent ${lastOrders} orders, got ${lastFills} fills per run`);
-  console.log(line('(a) replay + book from files', a, n));
-  console.log(line('(b) backtest from files (maker)', b, n));
+  const rows = rowEvents(evs);
+  console.log(`\n${name}: ${n} market events (venue messages) = ${rows} hftbacktest-style events (${(rows / n).toFixed(2)} per message); the maker sent ${lastOrders} orders, got ${lastFills} fills per run`);
+  console.log(line('(a) replay + book from raw files', a, n));
+  console.log(line('(b) backtest from raw files (maker)', b, n));
   console.log(ratio('(b)/(a)', b, a));
-  console.log(line('(c) book only, pre-parsed in memory', c, n));
-  console.log(line('(d) backtest, pre-parsed in memory', d, n));
+  console.log(line('(c) replay + book from .lobev', c, n));
+  console.log(line('(d) backtest from .lobev (maker)', d, n));
   console.log(ratio('(d)/(c)', d, c));
-  const dc = stat(d.cpu);
-  const dw = stat(d.wall);
-  console.log(`    (d) ${mps(n, dw.med)} M ev/s wall median (best ${mps(n, dw.best)}), ${mps(n, dc.med)} M ev/s per CPU-s median (best ${mps(n, dc.best)})        target ≥ 2 M ev/s`);
+  console.log(line('(e) book only, pre-parsed in memory', e, n));
+  console.log(line('(f) backtest, pre-parsed in memory', f, n));
+  console.log(ratio('(f)/(e)', f, e));
+  for (const [label, tm] of [['(b) backtest from raw files', b], ['(d) backtest from .lobev', d], ['(f) backtest in memory', f]] as const) {
+    const tc = stat(tm.cpu);
+    const tw = stat(tm.wall);
+    console.log(`    ${label.padEnd(28)} ${mps(n, tw.med)} M messages/s wall median (best ${mps(n, tw.best)}), ${mps(n, tc.med)} per CPU-s; ${mps(rows, tw.med).padStart(5)} M hftbacktest-style events/s wall median (best ${mps(rows, tw.best)}), ${mps(rows, tc.med)} per CPU-s        target ≥ 2 M events/s`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -176,21 +216,20 @@ async function main(): Promise<void> {
   console.log(`lobkit backtest benchmark — ${rounds} rounds: medians and best-of-${rounds}, wall clock and process CPU time; load average ${load0.map((x) => x.toFixed(1)).join(' ')}`);
   console.log('strategy: maker (post-only quotes around the microprice), entry/response latency constant 5 ms, feed latency as recorded, risk-averse queue');
   const real = files();
-  await bench(`real Binance spot + USD-M (${real.length} files)`, real, await load(real));
-  let tmp: string | undefined;
+  const tmp = mkdtempSync(join(tmpdir(), 'lobkit-bench-backtest-'));
   try {
+    await bench(`real Binance spot + USD-M (${real.length} files)`, real, tmp);
     let paths = synthFiles;
     let name = `synthetic files (${synthFiles.length})`;
     if (paths.length === 0) {
-      tmp = mkdtempSync(join(tmpdir(), 'lobkit-bench-backtest-'));
       const t0 = performance.now();
       const s = await simulateToFiles({ out: tmp, hours, symbols: ['BTCUSDT'], seed: 1 });
       paths = s.files;
       name = `synthetic Binance USD-M BTCUSDT, ${hours} h (src/synth, seed 1; generated in ${((performance.now() - t0) / 1e3).toFixed(1)} s, ${(s.bytes / 1e6).toFixed(0)} MB gzip)`;
     }
-    await bench(name, paths, await load(paths));
+    await bench(name, paths, tmp);
   } finally {
-    if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
   }
   console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 shared cores: compare ratios measured in the same run; CPU-time figures are the less load-sensitive ones)`);
 }

@@ -124,7 +124,6 @@ export class Backtest {
   // orders
   private nextId = 1;
   readonly orders: SimOrder[] = [];
-  private readonly orderById = new Map<number, SimOrder>();
   // equity
   private readonly eqInterval: number;
   private nextEq = NaN;
@@ -162,7 +161,7 @@ export class Backtest {
       submit: (req) => self.submit(req),
       cancel: (id) => self.cancel(id),
       modify: (id, p, s) => self.modify(id, p, s),
-      order: (id) => self.orderById.get(id),
+      order: (id) => self.orderOf(id),
       openOrders: (venue, symbol) => self.inst(venue, symbol).localOpen,
       position: (venue, symbol) => self.position(venue, symbol),
     };
@@ -561,16 +560,15 @@ export class Backtest {
     validateRequest(req);
     if (isInverse(req.venue)) throw new UsageError(`${req.venue} ${req.symbol} is an inverse contract; the backtest ledger handles linear instruments only (choose other symbols)`);
     const inst = this.inst(req.venue, req.symbol);
-    const o = new SimOrder(this.nextId++, Object.freeze({ ...req }), inst.idx, this.localNow);
+    const o = new SimOrder(this.nextId++, frozenCopy(req), inst.idx, this.localNow);
     this.orders.push(o);
-    this.orderById.set(o.id, o);
     inst.localOpen.push(o);
     this.sendToVenue(M_NEW, o);
     return o.id;
   }
 
   private cancel(id: number): void {
-    const o = this.orderById.get(id);
+    const o = this.orderOf(id);
     if (o === undefined) throw new Error(`cancel: no order ${id}`);
     if (o.isFinal() || o.cancelPending) return;
     o.cancelPending = true;
@@ -578,12 +576,17 @@ export class Backtest {
   }
 
   private modify(id: number, price: number, size: number): void {
-    const o = this.orderById.get(id);
+    const o = this.orderOf(id);
     if (o === undefined) throw new Error(`modify: no order ${id}`);
     if (!Number.isSafeInteger(price) || !Number.isSafeInteger(size) || size <= 0) throw new Error(`modify: price and size must be scaled integers (size > 0), got ${price}, ${size}`);
     if (o.isFinal()) return;
     o.modifyPending = true;
     this.sendToVenue(M_MODIFY, o, price, size);
+  }
+
+  /** Order ids are 1, 2, 3… in submission order: `orders` is the index. */
+  private orderOf(id: number): SimOrder | undefined {
+    return this.orders[id - 1];
   }
 
   private position(venue: string, symbol: string): Position {
@@ -757,6 +760,13 @@ function validateRequest(r: OrderRequest): void {
   if (r.type === 'limit' && (!Number.isSafeInteger(r.price) || r.price <= 0)) badRequest(r, `price must be a positive scaled integer, got ${r.price}`);
   if (!Number.isInteger(r.priceDecimals) || r.priceDecimals < 0 || r.priceDecimals > 18) badRequest(r, `priceDecimals must be an integer 0..18`);
   if (!Number.isInteger(r.sizeDecimals) || r.sizeDecimals < 0 || r.sizeDecimals > 18) badRequest(r, `sizeDecimals must be an integer 0..18`);
+}
+
+/** The request as submitted (the strategy may reuse its object); a literal copy is much cheaper than a spread. */
+function frozenCopy(r: OrderRequest): Readonly<OrderRequest> {
+  const c: OrderRequest = { venue: r.venue, symbol: r.symbol, side: r.side, type: r.type, tif: r.tif, price: r.price, priceDecimals: r.priceDecimals, size: r.size, sizeDecimals: r.sizeDecimals };
+  if (r.tag !== undefined) c.tag = r.tag;
+  return Object.freeze(c);
 }
 
 function badRequest(r: OrderRequest, what: string): never {
