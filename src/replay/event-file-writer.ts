@@ -1,6 +1,7 @@
 // Writes a lobkit-events file (layout: event-file-layout.ts, spec: docs/event-file.md).
 
-import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.ts';
 import type { MarketEvent, SourcePos } from '../core/events.ts';
 import { EVENT_FILE_FORMAT, EVENT_FILE_VERSION, CHUNK_MAGIC, CHUNK_HEADER, HEADER_RESERVE, MIN_NEWLINES, DEFAULT_CHUNK_BYTES, T_BOOK, T_TRADE, T_BBO, T_FUNDING, T_GAP, T_DISCONNECT, F_WHERE, F_SNAPSHOT, F_NUMERIC_ID, crc32, pad8, numericId, type EventFileHeader } from './event-file-layout.ts';
@@ -55,6 +56,7 @@ export class EventFileWriter {
     const probe = Buffer.byteLength(JSON.stringify({ ...this.header, dataOffset: 2 ** 40 }));
     this.header.dataOffset = pad8(probe + 1 + HEADER_RESERVE);
     try {
+      mkdirSync(dirname(path), { recursive: true });
       this.fd = openSync(this.partial, 'w');
     } catch (e) {
       throw new UsageError(`cannot write ${this.partial}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
