@@ -562,6 +562,7 @@ export class Backtest {
     const inst = this.inst(req.venue, req.symbol);
     const o = new SimOrder(this.nextId++, frozenCopy(req), inst.idx, this.localNow);
     this.orders.push(o);
+    inst.ordersSubmitted++;
     inst.localOpen.push(o);
     this.sendToVenue(M_NEW, o);
     return o.id;

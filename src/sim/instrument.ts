@@ -31,6 +31,8 @@ export class SimInstrument {
   pd = 0;
   sd = 0;
   readonly resting: SimOrder[] = [];
+  /** Orders the strategy submitted for this instrument. */
+  ordersSubmitted = 0;
   /**
    * The strategy's delayed book, kept only while it differs from the venue's (`localOwn`): while
    * the strategy has received every book change applied at the venue, its view is the venue's book

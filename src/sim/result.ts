@@ -90,11 +90,9 @@ export function collectResult(bt: Backtest, latency: string, feed: string, queue
   let tReal = 0;
   let tUnreal = 0;
   let tTurn = 0;
-  const ordered = new Uint8Array(bt.instruments.length);
-  for (const o of bt.orders) ordered[o.instIdx] = 1;
   for (const inst of bt.instruments) {
     const l = inst.ledger;
-    if (l.fills === 0 && inst.fundingPayments === 0 && inst.localOpen.length === 0 && ordered[inst.idx] === 0) continue;
+    if (l.fills === 0 && inst.fundingPayments === 0 && inst.localOpen.length === 0 && inst.ordersSubmitted === 0) continue;
     const mark = markOf(inst);
     const unreal = mark ? l.unrealized(mark) : undefined;
     const eq = mark ? l.equity(mark) : undefined;

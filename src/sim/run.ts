@@ -17,9 +17,7 @@ function describeFeed(cfg: BacktestConfig, bt: Backtest): string {
 export function finishBacktest(bt: Backtest): BacktestResult {
   bt.finish();
   const cfg = bt.cfg;
-  const seen = new Uint8Array(bt.instruments.length);
-  for (const o of bt.orders) seen[o.instIdx] = 1;
-  const traded = [...new Set(bt.instruments.filter((_, i) => seen[i] === 1).map((inst) => inst.venue))];
+  const traded = [...new Set(bt.instruments.filter((inst) => inst.ordersSubmitted > 0).map((inst) => inst.venue))];
   return collectResult(bt, cfg.latency.describe(), describeFeed(cfg, bt), cfg.queue.name, cfg.fees.describe(traded));
 }
 
